@@ -1,0 +1,23 @@
+/** Flag sets shared by several commands (nuxt/cli's `_shared.ts`). */
+import type { ArgsDef } from "citty";
+
+export const globalArgs = {
+  config: {
+    type: "string",
+    alias: "c",
+    description: "Config file (default: rum.toml)",
+    valueHint: "FILE",
+  },
+  verbose: { type: "boolean", alias: "v", description: "Show debug output and stack traces" },
+  quiet: { type: "boolean", alias: "q", description: "Only show warnings and errors" },
+} as const satisfies ArgsDef;
+
+export const jsonArg = {
+  json: { type: "boolean", description: "Print one JSON document on stdout" },
+} as const satisfies ArgsDef;
+
+export interface GlobalFlags {
+  config?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}

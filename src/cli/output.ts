@@ -1,0 +1,49 @@
+/**
+ * Presentation: the logger writes to stderr, data goes to stdout, so
+ * `rum status --json | jq` always sees exactly one JSON document.
+ */
+import { type ConsolaInstance, createConsola } from "consola";
+
+export interface OutputOptions {
+  verbose: boolean;
+  quiet: boolean;
+}
+
+const noColor = () =>
+  Boolean(process.env.NO_COLOR) || !process.stderr.isTTY || process.env.TERM === "dumb";
+
+export let log: ConsolaInstance = makeLogger({ verbose: false, quiet: false });
+
+function makeLogger(opts: OutputOptions): ConsolaInstance {
+  // consola levels: 0 error, 1 warn, 3 info, 4 debug.
+  const level = opts.quiet ? 1 : opts.verbose ? 4 : 3;
+  return createConsola({
+    level,
+    stdout: process.stderr,
+    stderr: process.stderr,
+    formatOptions: { colors: !noColor(), date: false, compact: true },
+  });
+}
+
+export function configureOutput(opts: OutputOptions): void {
+  log = makeLogger(opts);
+  if (noColor()) process.env.NO_COLOR ??= "1";
+}
+
+/** Data for the user or a script: stdout, exactly as given. */
+export function printData(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  printData(JSON.stringify(value, null, 2));
+}
+
+/** A phase of a long operation, reported with its elapsed time when it ends. */
+export async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  log.start(title);
+  const result = await fn();
+  log.success(`${title} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
+  return result;
+}

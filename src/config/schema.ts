@@ -1,0 +1,267 @@
+/**
+ * The rum.toml schema: one typebox definition that drives validation, the
+ * JSON Schema for editors (`rum schema`), `rum init` comments and `rum skill`.
+ * Defaults live here too (`default`), so they are documented where they apply.
+ */
+import Type from "typebox";
+
+const SizeString = Type.String({
+  pattern: "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B?|[kmgt]i?b?|B|b)?$",
+  description: 'A size such as "512M", "20G" or "1T" (binary units)',
+});
+
+const Image = Type.Object(
+  {
+    base: Type.String({
+      minLength: 1,
+      description:
+        "Cloud image: a URL, a local path, or a shorthand such as ubuntu-24.04 (see `rum image search`)",
+    }),
+    sha256: Type.Optional(
+      Type.String({
+        pattern: "^[0-9a-fA-F]{64}$",
+        description: "Expected SHA-256 of the image file",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "The guest's base image" },
+);
+
+const Resources = Type.Object(
+  {
+    cpus: Type.Integer({ minimum: 1, maximum: 512, default: 2, description: "Number of vCPUs" }),
+    memory_mb: Type.Integer({
+      minimum: 256,
+      maximum: 16777216,
+      default: 2048,
+      description: "RAM in MiB",
+    }),
+    disk: Type.String({
+      ...SizeString,
+      default: "20G",
+      description: "Root disk size; the overlay is grown to it",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Interface = Type.Object(
+  {
+    network: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "libvirt network name; created as an isolated host-only network if missing",
+      }),
+    ),
+    bridge: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "Existing host bridge to attach to (instead of network)",
+      }),
+    ),
+    ip: Type.Optional(
+      Type.String({ description: "Fixed IPv4 address, made a DHCP reservation for the NIC's MAC" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Network = Type.Object(
+  {
+    nat: Type.Boolean({ default: true, description: "NIC on libvirt's `default` NAT network" }),
+    hostname: Type.Optional(
+      Type.String({ description: "Guest hostname (RFC 1123); defaults to the VM name" }),
+    ),
+    wait_for_ip: Type.Boolean({ default: true, description: "Wait for an address after boot" }),
+    ip_wait_timeout_s: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 120,
+      description: "How long to wait for an address",
+    }),
+    interfaces: Type.Array(Interface, { default: [], description: "Extra NICs" }),
+  },
+  { additionalProperties: false },
+);
+
+const Script = Type.Object(
+  { script: Type.String({ description: "Shell script run as root in the guest" }) },
+  { additionalProperties: false },
+);
+
+const Provision = Type.Object(
+  {
+    system: Type.Optional(
+      Type.Object(Script.properties, {
+        additionalProperties: false,
+        description: "Runs once, on the first boot of a fresh VM",
+      }),
+    ),
+    boot: Type.Optional(
+      Type.Object(Script.properties, {
+        additionalProperties: false,
+        description: "Runs on every boot",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Advanced = Type.Object(
+  {
+    libvirt_uri: Type.String({
+      default: "qemu:///system",
+      description: "libvirt connection URI, e.g. qemu+ssh://user@host/system",
+    }),
+    domain_type: Type.Union([Type.Literal("kvm"), Type.Literal("qemu")], {
+      default: "kvm",
+      description: "kvm, or qemu for software emulation where KVM is unusable",
+    }),
+    machine: Type.String({
+      default: "q35",
+      pattern: "^[A-Za-z0-9._-]+$",
+      description: "QEMU machine type",
+    }),
+    firmware: Type.Union([Type.Literal("bios"), Type.Literal("uefi")], {
+      default: "bios",
+      description: "bios or uefi (OVMF)",
+    }),
+    autologin: Type.Boolean({
+      default: false,
+      description: "Log the user in automatically on the serial console",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Ssh = Type.Object(
+  {
+    user: Type.Optional(Type.String({ description: "Login user; defaults to [user] name" })),
+    command: Type.String({
+      default: "ssh",
+      description: "ssh client to run, e.g. `kitty +kitten ssh`",
+    }),
+    interface: Type.Optional(
+      Type.String({ description: "Which NIC's address to use for SSH (network or bridge name)" }),
+    ),
+    authorized_keys: Type.Array(Type.String(), {
+      default: [],
+      description: "Extra public keys to install for the user",
+    }),
+    proxy_jump: Type.Optional(
+      Type.String({
+        description: "Jump host for guest SSH; derived from a qemu+ssh:// libvirt_uri when unset",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const User = Type.Object(
+  {
+    name: Type.String({
+      default: "rum",
+      pattern: "^[a-z_][a-z0-9_-]{0,31}$",
+      description: "User created in the guest (passwordless sudo)",
+    }),
+    groups: Type.Array(Type.String({ pattern: "^[a-z_][a-z0-9_-]{0,31}$" }), {
+      default: [],
+      description: "Extra groups",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const Mount = Type.Object(
+  {
+    source: Type.String({
+      minLength: 1,
+      description:
+        '"." (the config folder), "git" (its git top level), or a path relative to rum.toml',
+    }),
+    target: Type.String({ minLength: 1, description: "Absolute mount point in the guest" }),
+    readonly: Type.Boolean({ default: false }),
+    tag: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z0-9_.-]{1,36}$",
+        description: "virtiofs/9p tag; derived from target",
+      }),
+    ),
+    default: Type.Boolean({
+      default: false,
+      description: "Working directory of ssh/exec/provision (at most one)",
+    }),
+    type: Type.Optional(
+      Type.Union([Type.Literal("virtiofs"), Type.Literal("9p")], {
+        description: "Force a transport; default virtiofs when available",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Drive = Type.Object(
+  { size: Type.String({ ...SizeString, description: "Size of the extra qcow2 disk" }) },
+  { additionalProperties: false },
+);
+
+const FsEntry = Type.Object(
+  {
+    drive: Type.Optional(Type.String({ description: "Drive to format (ext4, xfs)" })),
+    drives: Type.Optional(Type.Array(Type.String(), { description: "Drives to use (btrfs, zfs)" })),
+    target: Type.String({ description: "Absolute mount point in the guest" }),
+    mode: Type.Optional(
+      Type.String({ description: "btrfs/zfs layout, e.g. mirror, raid0, raid1" }),
+    ),
+    pool: Type.Optional(Type.String({ description: "zfs pool name" })),
+  },
+  { additionalProperties: false },
+);
+
+const Fs = Type.Object(
+  {
+    ext4: Type.Optional(Type.Array(FsEntry)),
+    xfs: Type.Optional(Type.Array(FsEntry)),
+    btrfs: Type.Optional(Type.Array(FsEntry)),
+    zfs: Type.Optional(Type.Array(FsEntry)),
+  },
+  { additionalProperties: false },
+);
+
+const Port = Type.Object(
+  {
+    host: Type.Integer({ minimum: 1, maximum: 65535, description: "Host port" }),
+    guest: Type.Integer({ minimum: 1, maximum: 65535, description: "Guest port" }),
+    bind: Type.String({ default: "127.0.0.1", description: "Host address to listen on" }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    name: Type.Optional(
+      Type.String({ description: "VM name; derived from the file or folder name when unset" }),
+    ),
+    image: Image,
+    resources: Type.Object(Resources.properties, { additionalProperties: false, default: {} }),
+    network: Type.Object(Network.properties, { additionalProperties: false, default: {} }),
+    provision: Type.Object(Provision.properties, { additionalProperties: false, default: {} }),
+    advanced: Type.Object(Advanced.properties, { additionalProperties: false, default: {} }),
+    ssh: Type.Object(Ssh.properties, { additionalProperties: false, default: {} }),
+    user: Type.Object(User.properties, { additionalProperties: false, default: {} }),
+    mounts: Type.Array(Mount, { default: [] }),
+    drives: Type.Record(Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,19}$" }), Drive, {
+      default: {},
+    }),
+    fs: Type.Object(Fs.properties, { additionalProperties: false, default: {} }),
+    ports: Type.Array(Port, { default: [] }),
+  },
+  { additionalProperties: false, title: "rum.toml", description: "A rum virtual machine" },
+);
+
+/** The config after defaults are filled in: what every other module reads. */
+export type Config = Type.Static<typeof ConfigSchema>;
+export type MountConfig = Config["mounts"][number];
+export type PortConfig = Config["ports"][number];
+export type InterfaceConfig = Config["network"]["interfaces"][number];
+export type FsConfig = Config["fs"];

@@ -1,0 +1,42 @@
+/**
+ * The one error type rum shows to users. Everything the user can cause or fix
+ * (bad config, missing tool, dead libvirt) becomes a RumError with an exit code
+ * and a hint; anything else reaching main.ts is a bug and is reported as such.
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode] | number;
+
+export class RumError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+  /** Extra lines (e.g. one per config problem) printed under the message. */
+  readonly details: readonly string[];
+
+  constructor(
+    message: string,
+    opts: { exitCode?: ExitCodeValue; hint?: string; details?: string[]; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = "RumError";
+    this.exitCode = opts.exitCode ?? ExitCode.failure;
+    this.hint = opts.hint;
+    this.details = opts.details ?? [];
+  }
+}
+
+/** A config or command-line problem: exit code 2. */
+export class UsageError extends RumError {
+  constructor(message: string, opts: { hint?: string; details?: string[] } = {}) {
+    super(message, { ...opts, exitCode: ExitCode.usage });
+    this.name = "UsageError";
+  }
+}
+
+export function isRumError(e: unknown): e is RumError {
+  return e instanceof RumError;
+}

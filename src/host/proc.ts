@@ -1,0 +1,145 @@
+/**
+ * The one subprocess wrapper. Every external tool (virsh, qemu-img, ssh,
+ * ssh-keygen) runs through here: argv arrays only, never a shell string, so no
+ * value from rum.toml can be interpreted by a shell.
+ */
+import { RumError } from "../errors";
+
+export interface RunOptions {
+  /** Data written to the child's stdin, then closed. */
+  stdin?: string | Uint8Array;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called for each complete stdout line as it arrives. */
+  onLine?: (line: string) => void;
+  /** Called for each complete stderr line as it arrives. */
+  onErrLine?: (line: string) => void;
+  /** Resolve instead of throwing when the exit code is non-zero. */
+  allowFailure?: boolean;
+}
+
+export interface RunResult {
+  argv: string[];
+  exitCode: number;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+const TAIL_LINES = 12;
+
+export class ProcessError extends RumError {
+  readonly result: RunResult;
+  constructor(result: RunResult, hint?: string) {
+    const what = result.timedOut
+      ? "timed out"
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with code ${result.exitCode}`;
+    const tail = stderrTail(result.stderr);
+    super(`\`${formatArgv(result.argv)}\` ${what}${tail ? `:\n${tail}` : ""}`, { hint });
+    this.name = "ProcessError";
+    this.result = result;
+  }
+}
+
+export function stderrTail(stderr: string, lines = TAIL_LINES): string {
+  return stderr.trimEnd().split("\n").slice(-lines).join("\n").trim();
+}
+
+/** For messages only: quote arguments the way a reader would retype them. */
+export function formatArgv(argv: readonly string[]): string {
+  return argv
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`))
+    .join(" ");
+}
+
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  onLine: ((line: string) => void) | undefined,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let all = "";
+  let pending = "";
+  for await (const chunk of stream) {
+    const text = decoder.decode(chunk, { stream: true });
+    all += text;
+    if (!onLine) continue;
+    pending += text;
+    let nl = pending.indexOf("\n");
+    while (nl >= 0) {
+      onLine(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf("\n");
+    }
+  }
+  const rest = decoder.decode();
+  all += rest;
+  pending += rest;
+  if (onLine && pending) onLine(pending);
+  return all;
+}
+
+export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  let child: ReturnType<typeof Bun.spawn<"pipe" | "ignore", "pipe", "pipe">>;
+  try {
+    child = Bun.spawn(argv, {
+      stdin: opts.stdin === undefined ? "ignore" : "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: opts.env ? { ...process.env, ...opts.env } : process.env,
+      cwd: opts.cwd,
+    });
+  } catch (e) {
+    throw new RumError(`cannot run \`${argv[0]}\`: ${(e as Error).message}`, {
+      hint: `install ${argv[0]} (see \`rum doctor\`) or put it on PATH`,
+      cause: e,
+    });
+  }
+  if (opts.stdin !== undefined && child.stdin && typeof child.stdin !== "number") {
+    child.stdin.write(opts.stdin);
+    void child.stdin.end();
+  }
+  let timedOut = false;
+  const kill = () => child.kill("SIGTERM");
+  const timer = opts.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        kill();
+      }, opts.timeoutMs)
+    : undefined;
+  opts.signal?.addEventListener("abort", kill, { once: true });
+  try {
+    const [stdout, stderr, exitCode] = await Promise.all([
+      pump(child.stdout, opts.onLine),
+      pump(child.stderr, opts.onErrLine),
+      child.exited,
+    ]);
+    const result: RunResult = {
+      argv,
+      exitCode,
+      signal: child.signalCode ? String(child.signalCode) : null,
+      stdout,
+      stderr,
+      timedOut,
+    };
+    if (!opts.allowFailure && (exitCode !== 0 || timedOut)) throw new ProcessError(result);
+    return result;
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", kill);
+  }
+}
+
+/** Run and return trimmed stdout; throws ProcessError on failure. */
+export async function output(argv: string[], opts: RunOptions = {}): Promise<string> {
+  return (await run(argv, opts)).stdout.trim();
+}
+
+/** Whether `name` resolves on PATH (or is an existing absolute path). */
+export function which(name: string): string | null {
+  return Bun.which(name);
+}
