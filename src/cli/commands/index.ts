@@ -6,5 +6,12 @@ type Loader = () => Promise<CommandDef>;
 const load = (p: Promise<{ default: CommandDef<any> }>) => p.then((m) => m.default as CommandDef);
 
 export const commands: Record<string, Loader> = {
+  init: () => load(import("./init")),
+  validate: () => load(import("./validate")),
+  schema: () => load(import("./schema")),
+  image: () => load(import("./image")),
+  skill: () => load(import("./skill")),
+  doctor: () => load(import("./doctor")),
+  completions: () => load(import("./completions")),
   version: () => load(import("./version")),
 };
