@@ -1,0 +1,198 @@
+import { type ArgsDef, defineCommand } from "citty";
+import { UsageError } from "../../errors";
+import { clearCache, deleteCached, imageCacheDir, listCache } from "../../image/cache";
+import { urlFileName } from "../../image/checksum";
+import { ensureImage } from "../../image/ensure";
+import { createProgressRenderer, formatBytes } from "../../image/progress";
+import { searchRegistry } from "../../image/registry";
+import { resolveImage } from "../../image/resolve";
+import { didYouMean } from "../../util/suggest";
+import { globalArgs, jsonArg } from "../args";
+import { log, printData, printJson } from "../output";
+import { checkFlags } from "../parse";
+
+const yesArg = {
+  yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
+} as const satisfies ArgsDef;
+
+/** Columns padded to their widest cell; the last column is left ragged. */
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  "))
+    .join("\n");
+}
+
+const list = defineCommand({
+  meta: { name: "list", description: "List cached images" },
+  args: { ...globalArgs, ...jsonArg },
+  async run({ args }) {
+    const dir = imageCacheDir();
+    const entries = await listCache(dir);
+    if (args.json) return printJson(entries);
+    if (!entries.length) return log.info(`no cached images in ${dir}`);
+    const rows = entries.map((e) => [
+      e.name,
+      formatBytes(e.size),
+      e.downloadedAt.slice(0, 16).replace("T", " "),
+      e.sha256.slice(0, 12),
+      e.file,
+    ]);
+    printData(table([["NAME", "SIZE", "DOWNLOADED", "SHA256", "FILE"], ...rows]));
+  },
+});
+
+const pull = defineCommand({
+  meta: { name: "pull", description: "Download and verify an image into the cache" },
+  args: {
+    ...globalArgs,
+    ...jsonArg,
+    image: { type: "positional", description: "Shorthand or URL", valueHint: "NAME_OR_URL" },
+    sha256: { type: "string", description: "Expected SHA-256 of the image", valueHint: "HEX" },
+  },
+  async run({ args }) {
+    if (args.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(args.sha256)) {
+      throw new UsageError("--sha256 must be 64 hex digits");
+    }
+    const src = resolveImage(args.image, process.cwd());
+    if (src.kind === "file") {
+      throw new UsageError(`"${args.image}" is a local file: there is nothing to download`, {
+        hint: "`rum image pull` takes a shorthand (see `rum image search`) or an http(s) URL",
+      });
+    }
+    const progress = createProgressRenderer({
+      label: src.shorthand ?? urlFileName(src.url),
+      note: (m) => log.info(m),
+      tty: Boolean(process.stderr.isTTY) && !args.quiet,
+    });
+    const quiet = Boolean(args.quiet);
+    const img = await ensureImage(args.image, {
+      configDir: process.cwd(),
+      sha256: args.sha256,
+      onProgress: quiet ? undefined : progress.onProgress,
+      onNote: progress.onNote,
+    }).finally(() => progress.done());
+    if (args.json) return printJson(img);
+    const how =
+      img.source === "cache"
+        ? "already cached"
+        : img.verifiedBy === "none"
+          ? "downloaded (no checksum to verify against)"
+          : "downloaded and verified";
+    log.success(
+      `${args.image}: ${how} (${img.format}, ${formatBytes(img.size)}, sha256 ${img.sha256.slice(0, 12)})`,
+    );
+    printData(img.path);
+  },
+});
+
+const remove = defineCommand({
+  meta: { name: "delete", description: "Delete one cached image" },
+  args: {
+    ...globalArgs,
+    name: {
+      type: "positional",
+      description: "Name, file name or URL from `rum image list`",
+      valueHint: "NAME",
+    },
+  },
+  async run({ args }) {
+    const entry = await deleteCached(imageCacheDir(), args.name);
+    log.success(`deleted ${entry.name} (${entry.file}, ${formatBytes(entry.size)})`);
+  },
+});
+
+const clear = defineCommand({
+  meta: { name: "clear", description: "Delete every cached image and partial download" },
+  args: { ...globalArgs, ...yesArg },
+  async run({ args }) {
+    const dir = imageCacheDir();
+    if (!args.yes) {
+      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+        throw new UsageError("refusing to clear the image cache without confirmation", {
+          hint: "pass --yes",
+        });
+      }
+      const ok = await log.prompt(`Delete every cached image in ${dir}?`, { type: "confirm" });
+      if (ok !== true) return log.info("nothing deleted");
+    }
+    const { files, bytes, skipped } = await clearCache(dir);
+    log.success(`removed ${files} file(s), ${formatBytes(bytes)} from ${dir}`);
+    if (skipped) log.warn(`left ${skipped} download(s) in progress by another rum process`);
+  },
+});
+
+const search = defineCommand({
+  meta: { name: "search", description: "List the image shorthands, filtered by a substring" },
+  args: {
+    ...globalArgs,
+    ...jsonArg,
+    query: {
+      type: "positional",
+      required: false,
+      description: "Substring to look for",
+      valueHint: "Q",
+    },
+  },
+  async run({ args }) {
+    const cached = new Set((await listCache(imageCacheDir())).map((e) => e.url));
+    const found = searchRegistry(args.query ?? "").map((e) => ({
+      ...e,
+      cached: cached.has(e.url),
+    }));
+    if (args.json) return printJson(found);
+    if (!found.length) return log.info(`no shorthand matches "${args.query}"`);
+    const rows = found.map((e) => [
+      e.name,
+      e.aliases.join(",") || "-",
+      e.cached ? "yes" : "",
+      e.description,
+    ]);
+    printData(table([["NAME", "ALIASES", "CACHED", "DESCRIPTION"], ...rows]));
+  },
+});
+
+const subCommands = { list, pull, delete: remove, clear, search };
+
+/**
+ * citty takes the first word that is not a flag as the sub-command and gives
+ * it only the words after it. So `rum -c x.toml image list` would pick "x.toml"
+ * and `rum image --json list` would lose --json: move the real sub-command
+ * name to the front (in place: citty dispatches on this very array), then
+ * check the flags against that sub-command's own set.
+ */
+function frontSubcommand(rawArgs: string[]): void {
+  let i = 0;
+  while (i < rawArgs.length) {
+    const a = rawArgs[i] as string;
+    if (a === "-c" || a === "--config") i += 2;
+    else if (a.startsWith("-")) i++;
+    else break;
+  }
+  const names = Object.keys(subCommands);
+  const name = rawArgs[i];
+  if (name === undefined) {
+    throw new UsageError(`missing sub-command: rum image ${names.join("|")}`, {
+      hint: "see `rum image --help`",
+    });
+  }
+  if (!(name in subCommands)) {
+    throw new UsageError(`unknown sub-command \`image ${name}\`${didYouMean(name, names)}`, {
+      hint: `rum image ${names.join("|")}`,
+    });
+  }
+  rawArgs.splice(i, 1);
+  rawArgs.unshift(name);
+  const sub = subCommands[name as keyof typeof subCommands];
+  checkFlags(`image ${name}`, rawArgs.slice(1), sub.args as ArgsDef);
+}
+
+export default defineCommand({
+  meta: { name: "image", description: "The image cache and the shorthand registry" },
+  // The union of the sub-commands' flags, for the dispatcher's unknown-flag check.
+  args: { ...globalArgs, ...jsonArg, ...yesArg, sha256: { type: "string" } },
+  setup({ rawArgs }) {
+    frontSubcommand(rawArgs);
+  },
+  subCommands,
+});

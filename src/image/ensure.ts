@@ -1,0 +1,102 @@
+/**
+ * `[image] base` → a verified local disk image. The one path used by both
+ * `rum up` and `rum image pull`: resolve, download into the cache if needed
+ * (or take the local file), then check the format with qemu-img.
+ */
+import { rm, stat } from "node:fs/promises";
+import { RumError } from "../errors";
+import { checkImageFormat } from "../host/qemu-img";
+import { imageCacheDir } from "./cache";
+import { SUFFIXES } from "./cache-entry";
+import { fetchImage } from "./fetch";
+import type { DownloadProgress } from "./rate";
+import { type FileImageSource, resolveImage } from "./resolve";
+
+export interface EnsureImageOptions {
+  /** Folder of rum.toml: relative paths in `base` start here. */
+  configDir: string;
+  /** `[image] sha256`. */
+  sha256?: string;
+  /** Default: imageCacheDir(). */
+  cacheDir?: string;
+  onProgress?: (p: DownloadProgress) => void;
+  onNote?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReadyImage {
+  path: string;
+  sha256: string;
+  format: "qcow2" | "raw";
+  virtualSize: number;
+  /** Bytes of the file. */
+  size: number;
+  /** "cache": reused; "download": fetched now; "file": a local path from the config. */
+  source: "cache" | "download" | "file";
+  url?: string;
+  /** For downloads: what the digest was checked against ("none": no checksum known). */
+  verifiedBy?: "sha256" | "checksum-list" | "none";
+}
+
+export async function ensureImage(base: string, opts: EnsureImageOptions): Promise<ReadyImage> {
+  const src = resolveImage(base, opts.configDir, { sha256: opts.sha256 });
+  if (src.kind === "file") return localImage(src, opts.signal);
+  const cached = await fetchImage(src, {
+    cacheDir: opts.cacheDir ?? imageCacheDir(),
+    expectedSha256: opts.sha256,
+    onProgress: opts.onProgress,
+    onNote: opts.onNote,
+    signal: opts.signal,
+  });
+  let info: Awaited<ReturnType<typeof checkImageFormat>>;
+  try {
+    info = await checkImageFormat(cached.path);
+  } catch (e) {
+    // Whatever it is, it is no use in the cache: the next run fetches again.
+    if (e instanceof RumError && !cached.fromCache) {
+      for (const s of ["", SUFFIXES.sidecar]) await rm(cached.path + s, { force: true });
+    }
+    throw e;
+  }
+  return {
+    path: cached.path,
+    sha256: cached.sha256,
+    format: info.format,
+    virtualSize: info.virtualSize,
+    size: cached.size,
+    source: cached.fromCache ? "cache" : "download",
+    url: cached.url,
+    verifiedBy: cached.verifiedBy,
+  };
+}
+
+async function localImage(src: FileImageSource, signal?: AbortSignal): Promise<ReadyImage> {
+  const st = await stat(src.path).catch(() => undefined);
+  if (!st?.isFile()) {
+    throw new RumError(`image file not found: ${src.path}`, {
+      hint: "fix `[image] base` (a relative path starts at the folder of rum.toml), or use a shorthand from `rum image search`",
+    });
+  }
+  const info = await checkImageFormat(src.path);
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(src.path).stream()) {
+    if (signal?.aborted)
+      throw new RumError("cancelled while hashing the image", { cause: signal.reason });
+    hasher.update(chunk);
+  }
+  const sha256 = hasher.digest("hex");
+  if (src.expected && src.expected.hex !== sha256) {
+    throw new RumError(`checksum mismatch for ${src.path}`, {
+      details: [`expected sha256 ${src.expected.hex}`, `actual   sha256 ${sha256}`],
+      hint: "the file is not the one `[image] sha256` describes: fix the digest or the path",
+    });
+  }
+  return {
+    path: src.path,
+    sha256,
+    format: info.format,
+    virtualSize: info.virtualSize,
+    size: st.size,
+    source: "file",
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What `[image] base` means: an http(s) URL, a local file (relative to the
+ * config's folder, `~` expanded, or a file:// URL), or a registry shorthand.
+ */
+import { homedir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { isAbsolute, resolve } from "pathe";
+import { UsageError } from "../errors";
+import { didYouMean } from "../util/suggest";
+import { findByUrl, findShorthand, registryNames } from "./registry";
+
+export type DigestAlgo = "sha256" | "sha512";
+
+export interface Digest {
+  algo: DigestAlgo;
+  hex: string;
+}
+
+export interface UrlImageSource {
+  kind: "url";
+  url: string;
+  /** The distribution's checksum list, when the registry knows it. */
+  checksumUrl?: string;
+  /** A pinned digest (`[image] sha256`); wins over the checksum list. */
+  expected?: Digest;
+  /** The registry name the URL came from, if any. */
+  shorthand?: string;
+}
+
+export interface FileImageSource {
+  kind: "file";
+  path: string;
+  expected?: Digest;
+}
+
+export type ImageSource = UrlImageSource | FileImageSource;
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+// A bare word with one of these endings is a file name, not a shorthand.
+const IMAGE_FILE = /\.(qcow2|img|raw|qcow)$/i;
+
+export function resolveImage(
+  base: string,
+  configDir: string,
+  opts: { sha256?: string } = {},
+): ImageSource {
+  const spec = base.trim();
+  if (!spec) {
+    throw new UsageError("image.base: must not be empty", {
+      hint: "set `[image] base` to a shorthand (see `rum image search`), a URL or a file path",
+    });
+  }
+  const expected: Digest | undefined = opts.sha256
+    ? { algo: "sha256", hex: opts.sha256.toLowerCase() }
+    : undefined;
+  const scheme = SCHEME.exec(spec)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    const known = findByUrl(spec);
+    return {
+      kind: "url",
+      url: spec,
+      ...(known ? { checksumUrl: known.checksumUrl, shorthand: known.name } : {}),
+      ...(expected ? { expected } : {}),
+    };
+  }
+  if (scheme === "file") return { kind: "file", path: fileUrlPath(spec), expected };
+  if (scheme) {
+    throw new UsageError(`image.base: unsupported URL scheme "${scheme}://" in "${spec}"`, {
+      hint: "use an http(s):// or file:// URL, a local path, or a shorthand from `rum image search`",
+    });
+  }
+  if (looksLikePath(spec)) return { kind: "file", path: localPath(spec, configDir), expected };
+  const entry = findShorthand(spec);
+  if (entry) {
+    return {
+      kind: "url",
+      url: entry.url,
+      checksumUrl: entry.checksumUrl,
+      shorthand: entry.name,
+      ...(expected ? { expected } : {}),
+    };
+  }
+  throw new UsageError(
+    `image.base: unknown image shorthand "${spec}"${didYouMean(spec, registryNames())}`,
+    {
+      hint: "`rum image search` lists the shorthands; a local file needs a path such as ./disk.qcow2",
+    },
+  );
+}
+
+function looksLikePath(spec: string): boolean {
+  return (
+    spec.includes("/") || spec.startsWith("~") || spec.startsWith(".") || IMAGE_FILE.test(spec)
+  );
+}
+
+function fileUrlPath(spec: string): string {
+  try {
+    return fileURLToPath(spec);
+  } catch (e) {
+    throw new UsageError(
+      `image.base: "${spec}" is not a usable file:// URL (${(e as Error).message})`,
+      {
+        hint: "write file:///absolute/path/to/disk.qcow2, or just the path",
+      },
+    );
+  }
+}
+
+function localPath(spec: string, configDir: string): string {
+  if (spec === "~" || spec.startsWith("~/")) {
+    return resolve(process.env.HOME || homedir(), spec.slice(2));
+  }
+  return isAbsolute(spec) ? resolve(spec) : resolve(configDir, spec);
+}
