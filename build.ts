@@ -5,14 +5,16 @@
  * Each target is written as dist/rum-linux-<arch>, listed in dist/SHA256SUMS
  * (what install.sh downloads and checks); dist/rum is the host's copy.
  */
-import { $ } from "bun";
+
 import { mkdir, rm } from "node:fs/promises";
+import { $ } from "bun";
 import pkg from "./package.json";
 
 const all = process.argv.includes("--all");
 const hostArch = process.arch === "arm64" ? "arm64" : "x64";
 const arches = all ? ["x64", "arm64"] : [hostArch];
-const revision = (await $`git rev-parse --short=12 HEAD`.nothrow().quiet().text()).trim() || "unknown";
+const revision =
+  (await $`git rev-parse --short=12 HEAD`.nothrow().quiet().text()).trim() || "unknown";
 
 await rm("dist", { recursive: true, force: true });
 await mkdir("dist");
@@ -29,6 +31,9 @@ for (const arch of arches) {
       autoloadBunfig: false,
     },
     minify: true,
+    // Precompiled bytecode: the binary starts without parsing its whole bundle.
+    bytecode: true,
+    format: "esm",
     sourcemap: "none",
     define: {
       RUM_VERSION: JSON.stringify(pkg.version),
@@ -43,9 +48,13 @@ for (const arch of arches) {
     }
     process.exit(1);
   }
-  const digest = new Bun.CryptoHasher("sha256").update(await Bun.file(outfile).bytes()).digest("hex");
+  const digest = new Bun.CryptoHasher("sha256")
+    .update(await Bun.file(outfile).bytes())
+    .digest("hex");
   sums.push(`${digest}  rum-linux-${arch}`);
   if (arch === hostArch) await $`cp ${outfile} dist/rum`;
 }
 await Bun.write("dist/SHA256SUMS", `${sums.join("\n")}\n`);
-console.log(`built rum ${pkg.version} (${revision}): ${sums.map((s) => s.split("  ")[1]).join(", ")}`);
+console.log(
+  `built rum ${pkg.version} (${revision}): ${sums.map((s) => s.split("  ")[1]).join(", ")}`,
+);

@@ -74,4 +74,7 @@ function report(e: unknown, verbose: boolean): number {
   return ExitCode.failure;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the bytecode-compiled binary is a CommonJS bundle.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

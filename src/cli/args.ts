@@ -16,8 +16,11 @@ export const jsonArg = {
   json: { type: "boolean", description: "Print one JSON document on stdout" },
 } as const satisfies ArgsDef;
 
-export interface GlobalFlags {
-  config?: string;
-  verbose?: boolean;
-  quiet?: boolean;
-}
+/** For commands that talk to libvirt: override `[advanced] libvirt_uri` for one call. */
+export const connectArg = {
+  connect: {
+    type: "string",
+    description: "libvirt URI for this call (overrides [advanced] libvirt_uri and RUM_LIBVIRT_URI)",
+    valueHint: "URI",
+  },
+} as const satisfies ArgsDef;

@@ -2,7 +2,9 @@
  * Presentation: the logger writes to stderr, data goes to stdout, so
  * `rum status --json | jq` always sees exactly one JSON document.
  */
+import { appendFileSync, mkdirSync } from "node:fs";
 import { type ConsolaInstance, createConsola } from "consola";
+import { dirname } from "pathe";
 
 export interface OutputOptions {
   verbose: boolean;
@@ -46,4 +48,21 @@ export async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
   const result = await fn();
   log.success(`${title} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
   return result;
+}
+
+/**
+ * Also append every message to a file (a VM's `rum log --rum`), so what a
+ * detached or scripted `rum up` did can be read afterwards.
+ */
+export function recordTo(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  appendFileSync(path, `--- ${new Date().toISOString()} rum ${process.argv.slice(2).join(" ")}\n`, {
+    mode: 0o600,
+  });
+  log.addReporter({
+    log(entry) {
+      const text = entry.args.map((a) => (typeof a === "string" ? a : String(a))).join(" ");
+      appendFileSync(path, `${entry.date.toISOString()} ${entry.type} ${text}\n`);
+    },
+  });
 }

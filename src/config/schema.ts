@@ -21,6 +21,7 @@ const Image = Type.Object(
       Type.String({
         pattern: "^[0-9a-fA-F]{64}$",
         description: "Expected SHA-256 of the image file",
+        examples: ["0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"],
       }),
     ),
   },
@@ -60,7 +61,10 @@ const Interface = Type.Object(
       }),
     ),
     ip: Type.Optional(
-      Type.String({ description: "Fixed IPv4 address, made a DHCP reservation for the NIC's MAC" }),
+      Type.String({
+        description: "Fixed IPv4 address, made a DHCP reservation for the NIC's MAC",
+        examples: ["192.168.100.10"],
+      }),
     ),
   },
   { additionalProperties: false },
@@ -70,7 +74,10 @@ const Network = Type.Object(
   {
     nat: Type.Boolean({ default: true, description: "NIC on libvirt's `default` NAT network" }),
     hostname: Type.Optional(
-      Type.String({ description: "Guest hostname (RFC 1123); defaults to the VM name" }),
+      Type.String({
+        description: "Guest hostname (RFC 1123); defaults to the VM name",
+        examples: ["dev"],
+      }),
     ),
     wait_for_ip: Type.Boolean({ default: true, description: "Wait for an address after boot" }),
     ip_wait_timeout_s: Type.Integer({
@@ -79,7 +86,12 @@ const Network = Type.Object(
       default: 120,
       description: "How long to wait for an address",
     }),
-    interfaces: Type.Array(Interface, { default: [], description: "Extra NICs" }),
+    interfaces: Type.Array(Interface, {
+      default: [],
+      maxItems: 16,
+      description: "Extra NICs: set exactly one of network or bridge",
+      examples: [[{ network: "lab", ip: "192.168.100.10" }]],
+    }),
   },
   { additionalProperties: false },
 );
@@ -95,12 +107,14 @@ const Provision = Type.Object(
       Type.Object(Script.properties, {
         additionalProperties: false,
         description: "Runs once, on the first boot of a fresh VM",
+        examples: [{ script: "apt-get update\napt-get install -y build-essential\n" }],
       }),
     ),
     boot: Type.Optional(
       Type.Object(Script.properties, {
         additionalProperties: false,
         description: "Runs on every boot",
+        examples: [{ script: "echo booted at $(date) >> /var/log/boots\n" }],
       }),
     ),
   },
@@ -136,21 +150,33 @@ const Advanced = Type.Object(
 
 const Ssh = Type.Object(
   {
-    user: Type.Optional(Type.String({ description: "Login user; defaults to [user] name" })),
+    user: Type.Optional(
+      Type.String({ description: "Login user; defaults to [user] name", examples: ["rum"] }),
+    ),
     command: Type.String({
       default: "ssh",
       description: "ssh client to run, e.g. `kitty +kitten ssh`",
     }),
     interface: Type.Optional(
-      Type.String({ description: "Which NIC's address to use for SSH (network or bridge name)" }),
+      Type.String({
+        description: "Which NIC's address to use for SSH (network or bridge name)",
+        examples: ["lab"],
+      }),
     ),
     authorized_keys: Type.Array(Type.String(), {
       default: [],
+      maxItems: 256,
       description: "Extra public keys to install for the user",
+      examples: [
+        [
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHn0lmfaG3b1hA0XQbCkc0JK3g2mKUPC4zTQ0kx0E5Fh you@laptop",
+        ],
+      ],
     }),
     proxy_jump: Type.Optional(
       Type.String({
         description: "Jump host for guest SSH; derived from a qemu+ssh:// libvirt_uri when unset",
+        examples: ["admin@gateway"],
       }),
     ),
   },
@@ -166,7 +192,9 @@ const User = Type.Object(
     }),
     groups: Type.Array(Type.String({ pattern: "^[a-z_][a-z0-9_-]{0,31}$" }), {
       default: [],
+      maxItems: 64,
       description: "Extra groups",
+      examples: [["docker"]],
     }),
   },
   { additionalProperties: false },
@@ -185,6 +213,7 @@ const Mount = Type.Object(
       Type.String({
         pattern: "^[A-Za-z0-9_.-]{1,36}$",
         description: "virtiofs/9p tag; derived from target",
+        examples: ["project"],
       }),
     ),
     default: Type.Boolean({
@@ -194,6 +223,7 @@ const Mount = Type.Object(
     type: Type.Optional(
       Type.Union([Type.Literal("virtiofs"), Type.Literal("9p")], {
         description: "Force a transport; default virtiofs when available",
+        examples: ["virtiofs"],
       }),
     ),
   },
@@ -208,7 +238,9 @@ const Drive = Type.Object(
 const FsEntry = Type.Object(
   {
     drive: Type.Optional(Type.String({ description: "Drive to format (ext4, xfs)" })),
-    drives: Type.Optional(Type.Array(Type.String(), { description: "Drives to use (btrfs, zfs)" })),
+    drives: Type.Optional(
+      Type.Array(Type.String(), { maxItems: 24, description: "Drives to use (btrfs, zfs)" }),
+    ),
     target: Type.String({ description: "Absolute mount point in the guest" }),
     mode: Type.Optional(
       Type.String({ description: "btrfs/zfs layout, e.g. mirror, raid0, raid1" }),
@@ -220,10 +252,34 @@ const FsEntry = Type.Object(
 
 const Fs = Type.Object(
   {
-    ext4: Type.Optional(Type.Array(FsEntry)),
-    xfs: Type.Optional(Type.Array(FsEntry)),
-    btrfs: Type.Optional(Type.Array(FsEntry)),
-    zfs: Type.Optional(Type.Array(FsEntry)),
+    ext4: Type.Optional(
+      Type.Array(FsEntry, {
+        maxItems: 24,
+        description: "ext4 on one drive",
+        examples: [[{ drive: "data", target: "/data" }]],
+      }),
+    ),
+    xfs: Type.Optional(
+      Type.Array(FsEntry, {
+        maxItems: 24,
+        description: "xfs on one drive (at least 300M)",
+        examples: [[{ drive: "logs", target: "/var/log/app" }]],
+      }),
+    ),
+    btrfs: Type.Optional(
+      Type.Array(FsEntry, {
+        maxItems: 24,
+        description: "btrfs over one or more drives",
+        examples: [[{ drives: ["b1", "b2"], mode: "raid1", target: "/srv" }]],
+      }),
+    ),
+    zfs: Type.Optional(
+      Type.Array(FsEntry, {
+        maxItems: 24,
+        description: "a zfs pool over one or more drives",
+        examples: [[{ drives: ["z1", "z2"], mode: "mirror", pool: "tank", target: "/tank" }]],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -237,24 +293,49 @@ const Port = Type.Object(
   { additionalProperties: false },
 );
 
+const DRIVE_NAME = "^[a-z0-9][a-z0-9_-]{0,19}$";
+
+/** A table that may be left out: its keys' defaults apply. */
+function section<T extends Type.TProperties>(table: Type.TObject<T>, description: string) {
+  return Type.Object(table.properties, { additionalProperties: false, default: {}, description });
+}
+
 export const ConfigSchema = Type.Object(
   {
     name: Type.Optional(
-      Type.String({ description: "VM name; derived from the file or folder name when unset" }),
+      Type.String({
+        description: "VM name; derived from the file or folder name when unset",
+        examples: ["myproject"],
+      }),
     ),
     image: Image,
-    resources: Type.Object(Resources.properties, { additionalProperties: false, default: {} }),
-    network: Type.Object(Network.properties, { additionalProperties: false, default: {} }),
-    provision: Type.Object(Provision.properties, { additionalProperties: false, default: {} }),
-    advanced: Type.Object(Advanced.properties, { additionalProperties: false, default: {} }),
-    ssh: Type.Object(Ssh.properties, { additionalProperties: false, default: {} }),
-    user: Type.Object(User.properties, { additionalProperties: false, default: {} }),
-    mounts: Type.Array(Mount, { default: [] }),
-    drives: Type.Record(Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,19}$" }), Drive, {
-      default: {},
+    resources: section(Resources, "CPU, memory and root disk"),
+    network: section(Network, "Networking: NAT, hostname, extra NICs"),
+    provision: section(Provision, "Shell scripts run in the guest"),
+    advanced: section(Advanced, "libvirt connection and machine details"),
+    ssh: section(Ssh, "How rum (and you) log in"),
+    user: section(User, "The guest user"),
+    mounts: Type.Array(Mount, {
+      default: [],
+      maxItems: 64,
+      description: "Host folders shared into the guest",
+      examples: [[{ source: ".", target: "/home/rum/project", default: true }]],
     }),
-    fs: Type.Object(Fs.properties, { additionalProperties: false, default: {} }),
-    ports: Type.Array(Port, { default: [] }),
+    drives: Type.Record(Type.String({ pattern: DRIVE_NAME }), Drive, {
+      default: {},
+      // Not `additionalProperties: false`: typebox's Value.Default throws on it in a Record.
+      propertyNames: { pattern: DRIVE_NAME },
+      maxProperties: 24,
+      description: "Extra disks, seen in the guest as /dev/disk/by-id/virtio-<name>",
+      examples: [{ data: { size: "10G" } }],
+    }),
+    fs: section(Fs, "Filesystems made on the extra drives on first boot"),
+    ports: Type.Array(Port, {
+      default: [],
+      maxItems: 256,
+      description: "TCP forwards from the host to the guest, alive while the VM runs",
+      examples: [[{ host: 8080, guest: 80 }]],
+    }),
   },
   { additionalProperties: false, title: "rum.toml", description: "A rum virtual machine" },
 );

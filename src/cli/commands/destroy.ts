@@ -1,0 +1,42 @@
+import { defineCommand } from "citty";
+import { UsageError } from "../../errors";
+import { destroy } from "../../vm/destroy";
+import { connectArg, globalArgs } from "../args";
+import { log } from "../output";
+import { loadFromArgs } from "../vm-args";
+
+export default defineCommand({
+  meta: {
+    name: "destroy",
+    description: "Delete the VM: domain, disks, seed and host state (the image cache stays)",
+  },
+  args: {
+    ...globalArgs,
+    ...connectArg,
+    yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
+  },
+  async run({ args }) {
+    const loaded = await loadFromArgs(args);
+    if (!args.yes) {
+      if (!(process.stdin.isTTY && process.stderr.isTTY)) {
+        throw new UsageError(`refusing to destroy VM ${loaded.name} without confirmation`, {
+          hint: "pass --yes (there is no terminal to ask on)",
+        });
+      }
+      const ok = await log.prompt(`Destroy VM ${loaded.name} and all its disks?`, {
+        type: "confirm",
+        initial: false,
+      });
+      if (ok !== true) return 1;
+    }
+    const r = await destroy(loaded, { connect: args.connect });
+    const what = [
+      r.domainRemoved ? "domain" : null,
+      r.volumes.length ? `${r.volumes.length} volume(s)` : null,
+    ].filter(Boolean);
+    log.success(
+      `VM ${loaded.name} destroyed${what.length ? ` (${what.join(", ")} removed)` : " (nothing was left)"}`,
+    );
+    return 0;
+  },
+});

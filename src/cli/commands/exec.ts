@@ -1,0 +1,27 @@
+import { defineCommand } from "citty";
+import { UsageError } from "../../errors";
+import { requireTarget } from "../../guest/session";
+import { sshArgv } from "../../guest/ssh-argv";
+import { openVm } from "../../vm/context";
+import { connectArg, globalArgs } from "../args";
+import { afterDashDash } from "../passthrough";
+import { loadFromArgs } from "../vm-args";
+
+export default defineCommand({
+  meta: { name: "exec", description: "Run a command in the guest: rum exec -- CMD [ARGS…]" },
+  args: { ...globalArgs, ...connectArg },
+  async run({ args, rawArgs }) {
+    const command = afterDashDash(rawArgs);
+    if (command.length === 0) {
+      throw new UsageError("rum exec needs a command to run", {
+        hint: "e.g. rum exec -- uname -a",
+      });
+    }
+    const vm = openVm(await loadFromArgs(args), args.connect);
+    const target = await requireTarget(vm);
+    const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command, tty, batch: true });
+    const child = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
+    return child.exited;
+  },
+});

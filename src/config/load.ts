@@ -1,0 +1,159 @@
+/**
+ * rum.toml → a checked Config and the VM's identity. Pipeline: find the file,
+ * read it, parse TOML, guard against hostile input, fill defaults from the
+ * schema, validate with typebox, run the semantic rules. Every problem found
+ * on the way is reported together in one ConfigError (exit code 2).
+ */
+import { realpathSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import System from "typebox/system";
+import Value from "typebox/value";
+import { UsageError } from "../errors";
+import { configHash } from "./canonical";
+import { guardParsed, MAX_FILE_BYTES } from "./guard";
+import { configId, domainName, vmName } from "./identity";
+import { indexKeys, type KeyIndex } from "./locate";
+import { schemaProblems } from "./messages";
+import { ConfigError, type Problem } from "./problems";
+import { type Config, ConfigSchema } from "./schema";
+import { mountTag, semanticProblems } from "./semantic";
+import { parseToml } from "./toml";
+
+export interface LoadedConfig {
+  /** Defaults filled in, plus derived values: name, network.hostname, ssh.user, mount tags. */
+  config: Config;
+  /** Canonical (realpath) path of the config file. */
+  path: string;
+  /** The folder holding it; relative mount sources start here. */
+  dir: string;
+  name: string;
+  id8: string;
+  domainName: string;
+  /** sha256 of the resolved config's canonical JSON: changes when the config does. */
+  hash: string;
+}
+
+export interface LoadOptions {
+  /** Config file (`-c`); default `rum.toml` in cwd. */
+  path?: string;
+  cwd?: string;
+}
+
+export const DEFAULT_CONFIG = "rum.toml";
+
+export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> {
+  const file = findConfig(opts);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`, {
+      hint: "check the file's permissions",
+    });
+  }
+  return loadConfigText(decodeUtf8(bytes, file), file);
+}
+
+/** The canonical path of the config file, or a UsageError saying why there is none. */
+export function findConfig(opts: LoadOptions = {}): string {
+  const cwd = opts.cwd ?? process.cwd();
+  const target = resolve(cwd, opts.path ?? DEFAULT_CONFIG);
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new UsageError(`cannot read ${target}: ${(e as Error).message}`);
+    }
+    throw opts.path === undefined
+      ? new UsageError(`no ${DEFAULT_CONFIG} in ${cwd}`, {
+          hint: "run `rum init` to create one, or point at a config with -c FILE",
+        })
+      : new UsageError(`config file ${target} not found`, {
+          hint: `check the path, or run \`rum init -c ${opts.path}\` to create it`,
+        });
+  }
+  if (stat.isDirectory()) {
+    throw new UsageError(`${target} is a directory, not a config file`, {
+      hint: `point at the file inside it, e.g. -c ${join(target, DEFAULT_CONFIG)}`,
+    });
+  }
+  if (!stat.isFile()) throw new UsageError(`${target} is not a regular file`);
+  if (stat.size > MAX_FILE_BYTES) {
+    throw new UsageError(
+      `${target} is ${Math.round(stat.size / 2 ** 20)} MiB: too large for a config`,
+      {
+        hint: "a rum.toml is a few hundred bytes; check -c points at the right file",
+      },
+    );
+  }
+  return realpathSync(target);
+}
+
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file} is not UTF-8 text`, { hint: "TOML files must be UTF-8" });
+  }
+}
+
+/** Check config text as if it were the file at `file` (a canonical path). */
+export function loadConfigText(text: string, file: string): LoadedConfig {
+  const keys = indexKeys(text);
+  const fail = (problems: Problem[]) => new ConfigError(file, withLines(problems, keys));
+  const parsed = parseToml(text, keys);
+  if (!parsed.ok) throw fail([parsed.problem]);
+  const guarded = guardParsed(parsed.value);
+  if (guarded.problems.length > 0) throw fail(guarded.problems);
+
+  // The guard returned a fresh copy, so filling defaults in place is safe.
+  const value = Value.Default(ConfigSchema, guarded.value);
+  const problems = schemaProblems(validate(value), ConfigSchema, value);
+  const config = value as Config;
+  const explicit = typeof config.name === "string" ? config.name : undefined;
+  const name = vmName(explicit, file);
+  const dir = dirname(file);
+  const failed = problems.map((p) => p.path);
+  problems.push(...semanticProblems(config, { dir, name }, failed));
+  if (problems.length > 0) throw fail(problems);
+
+  const resolved = withDerived(config, name);
+  const id8 = configId(file);
+  return {
+    config: resolved,
+    path: file,
+    dir,
+    name,
+    id8,
+    domainName: domainName(name, id8),
+    hash: configHash(resolved),
+  };
+}
+
+/** typebox stops at `maxErrors` (default 8); the user should see every problem. */
+function validate(value: unknown) {
+  // Check is much faster than collecting errors; a valid config is the usual case.
+  if (Value.Check(ConfigSchema, value)) return [];
+  const before = System.Settings.Get().maxErrors;
+  System.Settings.Set({ maxErrors: 200 });
+  try {
+    return Value.Errors(ConfigSchema, value);
+  } finally {
+    System.Settings.Set({ maxErrors: before });
+  }
+}
+
+/** Values the schema leaves optional but every consumer needs: decided once, here. */
+function withDerived(config: Config, name: string): Config {
+  config.network.hostname ??= name;
+  config.ssh.user ??= config.user.name;
+  for (const m of config.mounts) m.tag = mountTag(m);
+  // `name` first, where the file has it.
+  return { name, ...config };
+}
+
+function withLines(problems: Problem[], keys: KeyIndex): Problem[] {
+  return problems.map((p) => (p.line === undefined ? { ...p, line: keys.lineOf(p.path) } : p));
+}

@@ -1,0 +1,17 @@
+/**
+ * The resolved config as TOML, for `rum validate`: every default filled in,
+ * headed by comments naming the file, the VM and its libvirt domain, so the
+ * output is itself a valid rum.toml.
+ */
+import type { LoadedConfig } from "./load";
+import { tomlText } from "./toml-text";
+
+export function renderResolved(loaded: LoadedConfig): string {
+  const header = [
+    `# config: ${loaded.path}`,
+    `# vm:     ${loaded.name}`,
+    `# domain: ${loaded.domainName}`,
+    "# (defaults filled in)",
+  ];
+  return `${header.join("\n")}\n${tomlText(loaded.config)}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * "Ready" as the phases a user can see: address → SSH port → SSH login →
+ * cloud-init finished. Each poll is cheap and frequent (250 ms), so a lease or
+ * an open port is noticed almost at once; each phase has its own deadline and
+ * a timeout names the phase and the log to read.
+ */
+import { step } from "../cli/output";
+import { RumError } from "../errors";
+import { updateState } from "../state/vm-state";
+import type { Vm } from "../vm/context";
+import { tcpOpen } from "./address";
+import { guestAddress, guestRun, sshTarget, vmKeys } from "./session";
+import type { SshTarget } from "./ssh-target";
+
+const POLL_MS = 250;
+/** Boot under software emulation takes a minute or more; leave room for slow hosts. */
+const SSH_TIMEOUT_MS = 600_000;
+const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
+
+async function poll<T>(
+  phase: string,
+  timeoutMs: number,
+  hint: string,
+  probe: () => Promise<T | null>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) {
+      throw new RumError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${phase}`, {
+        hint,
+      });
+    }
+    await Bun.sleep(POLL_MS);
+  }
+}
+
+export async function waitForAddress(vm: Vm): Promise<string> {
+  const timeout = vm.loaded.config.network.ip_wait_timeout_s * 1000;
+  return step("waiting for an IP address", () =>
+    poll(
+      "an IP address (DHCP lease)",
+      timeout,
+      "the guest did not get a lease: see `rum log --console` for its boot output",
+      () => guestAddress(vm),
+    ),
+  );
+}
+
+export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
+  await step(`waiting for SSH port on ${ip}`, () =>
+    poll(
+      "TCP port 22",
+      SSH_TIMEOUT_MS,
+      "sshd did not start in the guest: see `rum log --console`",
+      async () => ((await tcpOpen(ip, 22, 1000)) ? true : null),
+    ),
+  );
+  const target = sshTarget(vm, await vmKeys(vm), ip);
+  await updateState(vm.stateDir, { address: ip });
+  let last = "";
+  await step("waiting for SSH login", () =>
+    poll(
+      "SSH login",
+      SSH_TIMEOUT_MS,
+      `ssh said: ${last || "nothing"}; see \`rum log --console\``,
+      async () => {
+        const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
+        last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
+        return r.exitCode === 0 ? true : null;
+      },
+    ),
+  );
+  return target;
+}
+
+export async function waitForCloudInit(target: SshTarget): Promise<void> {
+  await step("waiting for cloud-init to finish", async () => {
+    const r = await guestRun(target, ["cloud-init", "status", "--wait"], {
+      timeoutMs: CLOUD_INIT_TIMEOUT_MS,
+    });
+    if (r.exitCode === 0) return;
+    const detail = await guestRun(target, ["sudo", "cloud-init", "status", "--long"], {
+      timeoutMs: 20_000,
+    });
+    throw new RumError(
+      `cloud-init reported an error in the guest:\n${(detail.stdout || r.stdout).trim()}`,
+      {
+        hint: "read the guest's /var/log/cloud-init.log (`rum exec -- sudo cat /var/log/cloud-init.log`) or `rum log --console`",
+      },
+    );
+  });
+}

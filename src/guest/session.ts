@@ -1,0 +1,103 @@
+/**
+ * One VM's SSH endpoint: its address, pinned keys and master connection, and
+ * the way rum runs commands there.
+ */
+import { existsSync } from "node:fs";
+import { RumError } from "../errors";
+import { type RunOptions, type RunResult, run } from "../host/proc";
+import { readState, updateState } from "../state/vm-state";
+import type { Vm } from "../vm/context";
+import { nicAddress } from "./address";
+import { ensureVmKeys, type VmKeys } from "./keys";
+import { type SshArgvOptions, sshArgv } from "./ssh-argv";
+import { controlPathFor } from "./ssh-control-path";
+import type { SshTarget } from "./ssh-target";
+
+export function vmKeys(vm: Vm): Promise<VmKeys> {
+  return ensureVmKeys(vm.stateDir, { hostKeyAlias: vm.domain });
+}
+
+/** The NIC SSH uses: `[ssh] interface` (network or bridge name), else the first. */
+export function sshNic(vm: Vm): Vm["nics"][number] {
+  const wanted = vm.loaded.config.ssh.interface;
+  const nic = wanted
+    ? vm.nics.find((n) => ("network" in n.source ? n.source.network : n.source.bridge) === wanted)
+    : vm.nics[0];
+  if (!nic) {
+    throw new RumError(
+      wanted
+        ? `[ssh] interface = "${wanted}" names no NIC of this VM`
+        : "this VM has no network interface to reach it by SSH",
+      { exitCode: 2, hint: "set [ssh] interface to one of the VM's networks or bridges" },
+    );
+  }
+  return nic;
+}
+
+export async function guestAddress(vm: Vm): Promise<string | null> {
+  const nic = sshNic(vm);
+  return nicAddress(vm.virsh, vm.domain, {
+    mac: nic.mac,
+    ...("network" in nic.source ? { network: nic.source.network } : {}),
+  });
+}
+
+/** A jump host from a qemu+ssh:// URI: the libvirt host itself. */
+export function proxyJumpFor(vm: Vm): string | undefined {
+  const explicit = vm.loaded.config.ssh.proxy_jump;
+  if (explicit) return explicit;
+  const m = /^qemu\+ssh:\/\/([^/?]+)/.exec(vm.virsh.uri);
+  return m?.[1];
+}
+
+export function sshTarget(vm: Vm, keys: VmKeys, host: string): SshTarget {
+  const jump = proxyJumpFor(vm);
+  return {
+    host,
+    user: vm.loaded.config.ssh.user ?? vm.loaded.config.user.name,
+    keyPath: keys.clientKey,
+    knownHostsPath: keys.knownHostsPath,
+    hostKeyAlias: keys.hostKeyAlias,
+    controlPath: controlPathFor(vm.stateDir, vm.domain),
+    sshCommand: vm.loaded.config.ssh.command,
+    ...(jump ? { proxyJump: jump } : {}),
+  };
+}
+
+/**
+ * The target of a running VM, or a clear error when it has no address yet.
+ * While the master connection is up, the address it was opened to is reused
+ * without asking libvirt: that keeps a repeated `rum exec` to one ssh hop.
+ */
+export async function requireTarget(vm: Vm): Promise<SshTarget> {
+  const known = (await readState(vm.stateDir)).address;
+  if (known && existsSync(controlPathFor(vm.stateDir, vm.domain))) {
+    return sshTarget(vm, await vmKeys(vm), known);
+  }
+  const state = await vm.virsh.domState(vm.domain);
+  if (state !== "running") {
+    throw new RumError(`VM ${vm.loaded.name} is ${state ?? "not created"}`, {
+      hint: "start it with `rum up`",
+    });
+  }
+  const ip = await guestAddress(vm);
+  if (!ip)
+    throw new RumError(`VM ${vm.loaded.name} has no address yet`, {
+      hint: "wait for `rum up` to finish, or see `rum log --console`",
+    });
+  await updateState(vm.stateDir, { address: ip });
+  return sshTarget(vm, await vmKeys(vm), ip);
+}
+
+/** Run a command in the guest non-interactively (plain `ssh`, never the user's [ssh] command). */
+export function guestRun(
+  target: SshTarget,
+  command: string[],
+  opts: RunOptions & Pick<SshArgvOptions, "tty"> = {},
+): Promise<RunResult> {
+  const argv = sshArgv(
+    { ...target, sshCommand: "ssh" },
+    { command, batch: true, tty: opts.tty ?? false },
+  );
+  return run(argv, { allowFailure: true, ...opts });
+}

@@ -1,0 +1,83 @@
+/**
+ * The `rum` storage pool and its volumes. VM disks live in a libvirt pool, not
+ * under $HOME: under qemu:///system qemu runs as another user that cannot read
+ * a private home, and a pool also works on a remote libvirt host.
+ */
+import { join } from "pathe";
+import { RumError } from "../errors";
+import { dataHome } from "../state/paths";
+import type { Virsh } from "./virsh";
+
+export const POOL = "rum";
+
+function poolDir(uri: string): string {
+  return uri.includes("/session") ? join(dataHome(), "rum", "pool") : "/var/lib/libvirt/images/rum";
+}
+
+/** Define, build and start the pool on first use; start it if it is inactive. */
+export async function ensurePool(v: Virsh): Promise<void> {
+  const info = await v.lookup(["pool-info", POOL]);
+  if (info === null) {
+    await v.run(["pool-define-as", POOL, "dir", "--target", poolDir(v.uri)]);
+    await v.run(["pool-build", POOL]);
+    await v.run(["pool-autostart", POOL]).catch(() => undefined);
+  }
+  if (info === null || !/^State:\s+running/m.test(info)) {
+    await v.run(["pool-start", POOL]).catch(async (e) => {
+      // The directory may have been deleted behind our back: rebuild it and retry.
+      await v.run(["pool-build", POOL]).catch(() => undefined);
+      await v.run(["pool-start", POOL]).catch(() => {
+        throw e;
+      });
+    });
+  }
+  await v.run(["pool-refresh", POOL]);
+}
+
+export async function volumeExists(v: Virsh, name: string): Promise<boolean> {
+  return (await v.lookup(["vol-info", "--pool", POOL, name])) !== null;
+}
+
+export async function listVolumes(v: Virsh): Promise<string[]> {
+  const out = await v.run(["vol-list", "--pool", POOL]);
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0] ?? "")
+    .filter(Boolean);
+}
+
+export async function volumePath(v: Virsh, name: string): Promise<string> {
+  return (await v.run(["vol-path", "--pool", POOL, name])).trim();
+}
+
+/** Create an empty volume (raw or qcow2, optionally backed by another volume). */
+export async function createVolume(
+  v: Virsh,
+  name: string,
+  bytes: number,
+  format: "raw" | "qcow2",
+  backing?: { volume: string; format: "raw" | "qcow2" },
+): Promise<void> {
+  const args = ["vol-create-as", POOL, name, String(bytes), "--format", format];
+  if (backing) args.push("--backing-vol", backing.volume, "--backing-vol-format", backing.format);
+  try {
+    await v.run(args);
+  } catch (e) {
+    if (/No space left/i.test(String(e))) {
+      throw new RumError(`no space left to create volume ${name} in pool ${POOL}`, {
+        hint: `free space under the pool's directory (${poolDir(v.uri)}), e.g. \`rum destroy\` unused VMs or \`rum image clear\``,
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** Fill a volume from a local file (works across a remote URI too). */
+export async function uploadVolume(v: Virsh, name: string, file: string): Promise<void> {
+  await v.run(["vol-upload", "--pool", POOL, name, file]);
+}
+
+export async function deleteVolume(v: Virsh, name: string): Promise<void> {
+  await v.lookup(["vol-delete", "--pool", POOL, name]);
+}

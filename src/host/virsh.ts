@@ -1,0 +1,119 @@
+/**
+ * Typed `virsh` calls and their output parsers. Every libvirt operation goes
+ * through virsh (not files on disk), so the same code works for a remote
+ * `qemu+ssh://` URI.
+ */
+import { RumError } from "../errors";
+import { ProcessError, type RunOptions, run } from "./proc";
+
+export type DomainState =
+  | "running"
+  | "idle"
+  | "paused"
+  | "in shutdown"
+  | "shut off"
+  | "crashed"
+  | "pmsuspended";
+
+/** libvirt's messages for "there is no such object": not an error for lookups. */
+const NOT_FOUND =
+  /failed to get (domain|network|pool|vol)|Domain not found|Network not found|Storage pool not found|Storage volume not found|no storage vol with matching/i;
+const UNREACHABLE =
+  /failed to connect to the hypervisor|Failed to connect socket|no connection driver available|Cannot recv data|End of file while reading data/i;
+
+export class Virsh {
+  constructor(readonly uri: string) {}
+
+  /** Run `virsh -c URI ARGS…`; libvirt connection failures become one clear error. */
+  async run(args: string[], opts: RunOptions = {}): Promise<string> {
+    try {
+      const r = await run(["virsh", "-q", "-c", this.uri, ...args], opts);
+      return r.stdout;
+    } catch (e) {
+      throw this.explain(e);
+    }
+  }
+
+  /** Like run, but a "not found" answer yields null. */
+  async lookup(args: string[]): Promise<string | null> {
+    try {
+      return await this.run(args);
+    } catch (e) {
+      if (e instanceof ProcessError && NOT_FOUND.test(e.result.stderr)) return null;
+      throw e;
+    }
+  }
+
+  explain(e: unknown): unknown {
+    if (!(e instanceof ProcessError)) return e;
+    if (UNREACHABLE.test(e.result.stderr)) {
+      return new RumError(`libvirt is not reachable at ${this.uri}`, {
+        hint: this.uri.includes("+ssh")
+          ? "check that the remote host is up, that `ssh` to it works without a prompt, and that libvirtd runs there"
+          : "start the libvirt daemon (`sudo sh scripts/host-setup.sh`, or `systemctl start libvirtd`), then see `rum doctor`",
+        cause: e,
+      });
+    }
+    return e;
+  }
+
+  async domState(name: string): Promise<DomainState | null> {
+    const out = await this.lookup(["domstate", name]);
+    return out === null ? null : (out.trim() as DomainState);
+  }
+
+  async dumpXml(name: string, inactive = false): Promise<string | null> {
+    return this.lookup(["dumpxml", ...(inactive ? ["--inactive"] : []), name]);
+  }
+
+  /** Names of all domains (running or not). */
+  async listDomains(): Promise<string[]> {
+    const out = await this.run(["list", "--all", "--name"]);
+    return out
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+
+  /** MAC → source network/bridge of a domain's NICs. */
+  async domIfList(name: string): Promise<{ mac: string; source: string; type: string }[]> {
+    const out = await this.run(["domiflist", name]);
+    return out
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length >= 5)
+      .map(([, type, source, , mac]) => ({
+        type: type ?? "",
+        source: source ?? "",
+        mac: mac ?? "",
+      }));
+  }
+
+  /** IPv4 leases libvirt's dnsmasq handed to a MAC on a network. */
+  async dhcpLeases(network: string, mac: string): Promise<string[]> {
+    const out = await this.lookup(["net-dhcp-leases", network, "--mac", mac]);
+    return parseAddresses(out ?? "", "ipv4");
+  }
+
+  /** Addresses from the host's ARP table (bridged NICs have no libvirt lease). */
+  async arpAddresses(name: string): Promise<{ mac: string; ip: string }[]> {
+    const out = await this.lookup(["domifaddr", name, "--source", "arp"]).catch(() => null);
+    return (out ?? "")
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[2] === "ipv4" && f[3])
+      .map((f) => ({ mac: f[1] ?? "", ip: (f[3] ?? "").split("/")[0] ?? "" }));
+  }
+}
+
+/** Pull `a.b.c.d` out of `net-dhcp-leases`/`domifaddr` tables. */
+export function parseAddresses(table: string, family: "ipv4" | "ipv6"): string[] {
+  const found: string[] = [];
+  for (const line of table.split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    const i = fields.indexOf(family);
+    const cidr = i >= 0 ? fields[i + 1] : undefined;
+    if (cidr) found.push(cidr.split("/")[0] as string);
+  }
+  return found;
+}

@@ -1,0 +1,50 @@
+/**
+ * What rum remembers about a VM between commands (state.json in its state dir).
+ * Written atomically so a Ctrl-C never leaves a half-written file.
+ */
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "pathe";
+
+export interface VmState {
+  /** Hash of the resolved config last applied to the domain definition. */
+  configHash?: string;
+  /** Seed volume fully uploaded (its name carries the hash of its inputs). */
+  seedVolume?: string;
+  /** Overlay volume created for the root disk. */
+  rootVolume?: string;
+  /** Extra drive volumes created, by drive name. */
+  drives?: Record<string, string>;
+  /** The domain has been started at least once since it was (re)created. */
+  booted?: boolean;
+  /** The first boot's system provisioning finished (whatever its exit code). */
+  firstBootDone?: boolean;
+  /** The guest address SSH last used (valid while the master connection lives). */
+  address?: string;
+  /** libvirt networks rum created for this VM (removed by destroy when unused). */
+  createdNetworks?: string[];
+}
+
+export async function ensureStateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+export async function readState(dir: string): Promise<VmState> {
+  try {
+    return JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as VmState;
+  } catch {
+    return {};
+  }
+}
+
+export async function writeState(dir: string, state: VmState): Promise<void> {
+  const tmp = join(dir, `.state.json.${process.pid}`);
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, join(dir, "state.json"));
+}
+
+export async function updateState(dir: string, patch: Partial<VmState>): Promise<VmState> {
+  const next = { ...(await readState(dir)), ...patch };
+  await writeState(dir, next);
+  return next;
+}

@@ -1,0 +1,43 @@
+/** `rum down`: ACPI power-off, forced off after a timeout; says which happened. */
+
+import { log } from "../cli/output";
+import type { LoadedConfig } from "../config/load";
+import { lockVm } from "../state/lock";
+import { ensureStateDir } from "../state/vm-state";
+import { openVm } from "./context";
+import { ownedDomain } from "./ownership";
+import { stopSsh } from "./reset";
+
+export type DownOutcome = "absent" | "already-off" | "acpi" | "forced";
+
+export interface DownOptions {
+  timeoutS?: number;
+  force?: boolean;
+  connect?: string;
+}
+
+export async function down(loaded: LoadedConfig, opts: DownOptions = {}): Promise<DownOutcome> {
+  const vm = openVm(loaded, opts.connect);
+  await ensureStateDir(vm.stateDir);
+  const lock = await lockVm(vm.stateDir, `VM ${loaded.name}`, 10_000);
+  try {
+    const existing = await ownedDomain(vm);
+    if (!existing) return "absent";
+    await stopSsh(vm);
+    if (existing.state === "shut off") return "already-off";
+    if (!opts.force) {
+      await vm.virsh.lookup(["shutdown", vm.domain]);
+      const deadline = Date.now() + (opts.timeoutS ?? 30) * 1000;
+      while (Date.now() < deadline) {
+        const state = await vm.virsh.domState(vm.domain);
+        if (state === "shut off" || state === null) return "acpi";
+        await Bun.sleep(250);
+      }
+      log.warn(`the guest did not power off within ${opts.timeoutS ?? 30}s; forcing it off`);
+    }
+    await vm.virsh.lookup(["destroy", vm.domain]);
+    return "forced";
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * rum only ever touches domains that carry its metadata mark. A domain with
+ * the right name but no mark (made by hand, or by another tool) is refused.
+ */
+import { parseRumMetadata } from "../domain/index";
+import type { RumMetadata } from "../domain/spec";
+import { RumError } from "../errors";
+import type { DomainState } from "../host/virsh";
+import type { Vm } from "./context";
+
+export interface OwnedDomain {
+  state: DomainState;
+  xml: string;
+  metadata: RumMetadata;
+}
+
+/** The VM's domain if it exists (null if not); throws if it exists but is not rum's. */
+export async function ownedDomain(vm: Vm): Promise<OwnedDomain | null> {
+  const xml = await vm.virsh.dumpXml(vm.domain, true);
+  if (xml === null) return null;
+  const metadata = parseRumMetadata(xml);
+  if (!metadata) {
+    throw new RumError(
+      `libvirt domain ${vm.domain} exists but was not created by rum; rum will not touch it`,
+      {
+        hint: `rename or remove that domain yourself (virsh -c ${vm.virsh.uri} undefine ${vm.domain}), or set another \`name\` in rum.toml`,
+      },
+    );
+  }
+  const state = (await vm.virsh.domState(vm.domain)) ?? "shut off";
+  return { state, xml, metadata };
+}

@@ -1,0 +1,50 @@
+/**
+ * After `virsh start`: wait for each readiness phase, stream provisioning
+ * output, and record what finished so an interrupted wait resumes correctly.
+ */
+import { log } from "../cli/output";
+import { followProvision, provisionFailed } from "../guest/provision";
+import { waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
+import { guestRun, requireTarget } from "../guest/session";
+import { readState, updateState } from "../state/vm-state";
+import type { Vm } from "./context";
+
+export interface ReadyOptions {
+  /** Already running and ready before: just confirm the address and SSH. */
+  quick: boolean;
+}
+
+const echo = (kind: string) => (line: string) => log.log(`  [${kind}] ${line}`);
+
+export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string | null> {
+  const { config } = vm.loaded;
+  if (!config.network.wait_for_ip) return null;
+  const state = await readState(vm.stateDir);
+  if (opts.quick && state.firstBootDone) {
+    // Already ready once: one command over the master connection confirms it.
+    const known = await requireTarget(vm).catch(() => null);
+    if (known && (await guestRun(known, ["true"], { timeoutMs: 15_000 })).exitCode === 0)
+      return known.host;
+  }
+  const ip = await waitForAddress(vm);
+  const target = await waitForSsh(vm, ip);
+  if (opts.quick && state.firstBootDone) return ip;
+
+  if (!state.firstBootDone && config.provision.system) {
+    log.start("system provisioning (first boot)");
+    const r = await followProvision(target, "system", "first-boot", echo("system"));
+    if (r.exitCode !== null && r.exitCode !== 0) {
+      await updateState(vm.stateDir, { firstBootDone: true });
+      throw provisionFailed(r);
+    }
+  }
+  await waitForCloudInit(target);
+  await updateState(vm.stateDir, { firstBootDone: true });
+  if (config.provision.boot) {
+    log.start("boot provisioning");
+    const r = await followProvision(target, "boot", "wait", echo("boot"));
+    if (r.exitCode !== null && r.exitCode !== 0) throw provisionFailed(r);
+  }
+  log.success(`VM ${vm.loaded.name} is ready at ${ip}`);
+  return ip;
+}

@@ -1,0 +1,63 @@
+/**
+ * `rum status`: what the VM is doing, as one plain object (printed as JSON or
+ * as text). A VM that does not exist is a normal answer, not an error.
+ */
+import type { LoadedConfig } from "../config/load";
+import { allAddresses } from "../guest/address";
+import { isMasterRunning } from "../guest/master";
+import { sshNic, sshTarget, vmKeys } from "../guest/session";
+import { readState } from "../state/vm-state";
+import { openVm } from "./context";
+import { ownedDomain } from "./ownership";
+import { vmVolumes } from "./storage";
+
+export interface VmStatus {
+  name: string;
+  domain: string;
+  config: string;
+  uri: string;
+  state: string;
+  /** The running domain's definition differs from rum.toml (needs down + up). */
+  configChanged: boolean;
+  interfaces: { mac: string; network?: string; bridge?: string; ip: string | null }[];
+  ssh: { address: string | null; user: string; master: boolean };
+  volumes: string[];
+  provisioned: boolean;
+  stateDir: string;
+}
+
+export async function status(
+  loaded: LoadedConfig,
+  opts: { connect?: string } = {},
+): Promise<VmStatus> {
+  const vm = openVm(loaded, opts.connect);
+  const existing = await ownedDomain(vm);
+  const running = existing?.state === "running";
+  const state = await readState(vm.stateDir);
+  const refs = vm.nics.map((n) => ({
+    mac: n.mac,
+    ...("network" in n.source ? { network: n.source.network } : {}),
+  }));
+  const addrs = running
+    ? await allAddresses(vm.virsh, vm.domain, refs)
+    : refs.map((r) => ({ ...r, ip: null }));
+  const interfaces = addrs.map((a, i) => {
+    const src = vm.nics[i]?.source;
+    return { ...a, ...(src && "bridge" in src ? { bridge: src.bridge } : {}) };
+  });
+  const sshIp = running ? (interfaces.find((i) => i.mac === sshNic(vm).mac)?.ip ?? null) : null;
+  const master = sshIp ? await isMasterRunning(sshTarget(vm, await vmKeys(vm), sshIp)) : false;
+  return {
+    name: loaded.name,
+    domain: vm.domain,
+    config: loaded.path,
+    uri: vm.virsh.uri,
+    state: existing?.state ?? "absent",
+    configChanged: existing ? existing.metadata.configHash !== loaded.hash : false,
+    interfaces,
+    ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
+    volumes: existing ? await vmVolumes(vm).catch(() => []) : [],
+    provisioned: Boolean(state.firstBootDone),
+    stateDir: vm.stateDir,
+  };
+}

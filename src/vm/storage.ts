@@ -1,0 +1,62 @@
+/**
+ * The VM's volumes in the `rum` pool: root overlay, extra drives, seed ISO.
+ * Each is created by one virsh call or recorded in state.json only once its
+ * upload finished, so an interrupted `rum up` is simply repeated.
+ */
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "pathe";
+import { parseSize } from "../config/size";
+import { createVolume, deleteVolume, listVolumes, uploadVolume, volumeExists } from "../host/pool";
+import { readState, updateState } from "../state/vm-state";
+import type { Vm } from "./context";
+import type { SeedImage } from "./seed";
+
+export async function ensureRootVolume(
+  vm: Vm,
+  base: { volume: string; format: "qcow2" | "raw"; virtualSize: number },
+): Promise<void> {
+  if (await volumeExists(vm.virsh, vm.rootVolume)) return;
+  // Never smaller than the image itself: qemu-img refuses to shrink a backing view.
+  const size = Math.max(parseSize(vm.loaded.config.resources.disk), base.virtualSize);
+  await createVolume(vm.virsh, vm.rootVolume, size, "qcow2", {
+    volume: base.volume,
+    format: base.format,
+  });
+  await updateState(vm.stateDir, { rootVolume: vm.rootVolume });
+}
+
+export async function ensureDriveVolumes(vm: Vm): Promise<void> {
+  for (const [name, drive] of Object.entries(vm.loaded.config.drives)) {
+    const vol = vm.driveVolume(name);
+    if (!(await volumeExists(vm.virsh, vol)))
+      await createVolume(vm.virsh, vol, parseSize(drive.size), "qcow2");
+  }
+}
+
+/** Upload the seed unless this exact seed is already there; drop older seeds of this VM. */
+export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string> {
+  const name = vm.seedVolume(seed.hash);
+  const state = await readState(vm.stateDir);
+  if (state.seedVolume !== name || !(await volumeExists(vm.virsh, name))) {
+    const tmp = join(vm.stateDir, `.seed-${process.pid}.iso`);
+    await writeFile(tmp, seed.bytes, { mode: 0o600 });
+    try {
+      if (!(await volumeExists(vm.virsh, name)))
+        await createVolume(vm.virsh, name, seed.bytes.length, "raw");
+      await uploadVolume(vm.virsh, name, tmp);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    await updateState(vm.stateDir, { seedVolume: name });
+  }
+  const prefix = `${vm.domain}-seed-`;
+  for (const vol of await listVolumes(vm.virsh)) {
+    if (vol.startsWith(prefix) && vol !== name) await deleteVolume(vm.virsh, vol);
+  }
+  return name;
+}
+
+/** Every volume that belongs to this VM (named after its domain). */
+export async function vmVolumes(vm: Vm): Promise<string[]> {
+  return (await listVolumes(vm.virsh)).filter((v) => v.startsWith(`${vm.domain}-`));
+}

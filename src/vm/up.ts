@@ -1,0 +1,113 @@
+/**
+ * `rum up`: make the VM described by rum.toml exist, run, and be ready.
+ * Idempotent: every phase checks what is already there and skips its work.
+ */
+
+import { log, step } from "../cli/output";
+import type { LoadedConfig } from "../config/load";
+import { domainXml } from "../domain/index";
+import { RumError } from "../errors";
+import { vmKeys } from "../guest/session";
+import { ensureDefaultNetwork } from "../host/network";
+import { ensurePool } from "../host/pool";
+import { ensureImage } from "../image/ensure";
+import type { ProgressRenderer } from "../image/progress";
+import { lockVm } from "../state/lock";
+import { ensureStateDir, readState, updateState } from "../state/vm-state";
+import { ensureBaseVolume } from "./base-volume";
+import { openVm, type Vm } from "./context";
+import { changedSettings, defineDomain } from "./define";
+import { domainSpec } from "./domain-spec";
+import { resolveMounts } from "./mounts";
+import { ownedDomain } from "./ownership";
+import { waitUntilReady } from "./readiness";
+import { resetVm } from "./reset";
+import { buildSeed, seedInput } from "./seed";
+import { ensureDriveVolumes, ensureRootVolume, ensureSeedVolume } from "./storage";
+
+export interface UpOptions {
+  reset?: boolean;
+  /** Return once the domain runs, without waiting for SSH/cloud-init. */
+  noWait?: boolean;
+  connect?: string;
+  /** Download progress display (bar on a TTY, plain lines otherwise). */
+  progress?: ProgressRenderer;
+}
+
+export interface UpResult {
+  vm: Vm;
+  /** Nothing had to change: the VM was already running with this config. */
+  unchanged: boolean;
+  address: string | null;
+}
+
+export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<UpResult> {
+  const vm = openVm(loaded, opts.connect);
+  await ensureStateDir(vm.stateDir);
+  const lock = await lockVm(vm.stateDir, `VM ${loaded.name}`, 10_000);
+  try {
+    return await upLocked(vm, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
+  const { config } = vm.loaded;
+  if (opts.reset) await resetVm(vm);
+  const mounts = resolveMounts(vm);
+  const keys = await vmKeys(vm);
+  const seed = buildSeed(seedInput(vm, keys, mounts));
+  const seedVolume = vm.seedVolume(seed.hash);
+  const spec = domainSpec(vm, seedVolume, mounts);
+  domainXml(spec); // refuse values libvirt would reject before any work is done
+
+  const existing = await ownedDomain(vm);
+  if (existing && existing.state !== "shut off") {
+    const changed = await changedSettings(vm, spec);
+    if (changed.length > 0) {
+      throw new RumError(
+        `VM ${vm.loaded.name} is ${existing.state} with a different configuration: ${changed.join("; ")}`,
+        {
+          hint: "apply it with `rum down && rum up` (or `rum up --reset` for a fresh first boot)",
+        },
+      );
+    }
+    log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
+    const wasReady = Boolean((await readState(vm.stateDir)).firstBootDone);
+    const address = opts.noWait ? null : await waitUntilReady(vm, { quick: true });
+    return { vm, unchanged: wasReady, address };
+  }
+
+  const image = await step("checking image", async () => {
+    const ready = await ensureImage(config.image.base, {
+      configDir: vm.loaded.dir,
+      ...(config.image.sha256 ? { sha256: config.image.sha256 } : {}),
+      onProgress: opts.progress?.onProgress,
+      onNote: opts.progress?.onNote ?? ((m) => log.info(m)),
+    });
+    opts.progress?.done();
+    return ready;
+  });
+  await step("preparing storage", async () => {
+    await ensurePool(vm.virsh);
+    const base = await ensureBaseVolume(vm.virsh, image);
+    await ensureRootVolume(vm, {
+      volume: base,
+      format: image.format,
+      virtualSize: image.virtualSize,
+    });
+    await ensureDriveVolumes(vm);
+    await ensureSeedVolume(vm, seed);
+  });
+  if (config.network.nat) await ensureDefaultNetwork(vm.virsh);
+  if (!existing || (await changedSettings(vm, spec)).length > 0) {
+    await step(existing ? "redefining domain (config changed)" : "defining domain", () =>
+      defineDomain(vm, spec),
+    );
+  }
+  await step("starting VM", () => vm.virsh.run(["start", vm.domain]));
+  await updateState(vm.stateDir, { booted: true, configHash: vm.loaded.hash });
+  const address = opts.noWait ? null : await waitUntilReady(vm, { quick: false });
+  return { vm, unchanged: false, address };
+}

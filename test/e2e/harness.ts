@@ -1,0 +1,139 @@
+/**
+ * The e2e bed: the compiled dist/rum run against the real libvirt with a
+ * private HOME/XDG, the test image served over real HTTP, and a cleanup that
+ * removes every domain, volume and network a run made, even after a failure.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "pathe";
+import { fileDigest, type ImageServer, startImageServer, utf8 } from "../support/http-server";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+export const RUM = join(ROOT, "dist", "rum");
+export const URI = "qemu:///system";
+
+function sh(argv: string[]): { code: number; out: string; err: string } {
+  const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+}
+
+/** Whether this host can run the VM tests; under CI a missing piece is a failure. */
+export function vmHostReady(): boolean {
+  const ok = sh(["virsh", "-c", URI, "version"]).code === 0 && Bun.file(RUM).size > 0;
+  if (!ok && process.env.CI) {
+    throw new Error(
+      "CI=true but libvirt is unreachable or dist/rum is missing: run scripts/host-setup.sh and `bun run build`",
+    );
+  }
+  return ok;
+}
+
+/** Path of the cached test image (built on first use, keyed by its builder's hash). */
+export function testImage(): string {
+  const r = sh(["bash", join(ROOT, "test/e2e/image/build.sh")]);
+  if (r.code !== 0) throw new Error(`test image build failed:\n${r.err}`);
+  return r.out.trim().split("\n").pop() as string;
+}
+
+export interface RumResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Bed {
+  readonly home = mkdtempSync(join(tmpdir(), "rum-e2e-"));
+  readonly env: Record<string, string>;
+  server?: ImageServer;
+  private readonly poolExisted = sh(["virsh", "-c", URI, "pool-info", "rum"]).code === 0;
+  private readonly volumesBefore = new Set(this.volumes());
+
+  constructor() {
+    this.env = {
+      ...(process.env as Record<string, string>),
+      HOME: this.home,
+      XDG_DATA_HOME: join(this.home, "data"),
+      XDG_CACHE_HOME: join(this.home, "cache"),
+      XDG_CONFIG_HOME: join(this.home, "config"),
+      NO_COLOR: "1",
+    };
+  }
+
+  /** Serve the test image (and its SHA256SUMS) over HTTP on loopback. */
+  async serveImage(image: string): Promise<{ url: string; sha256: string }> {
+    const sha256 = await fileDigest(image, "sha256");
+    this.server = await startImageServer({
+      files: {
+        "/images/debian-12-test.qcow2": image,
+        "/images/SHA256SUMS": utf8(`${sha256}  debian-12-test.qcow2\n`),
+      },
+    });
+    return { url: `${this.server.url}/images/debian-12-test.qcow2`, sha256 };
+  }
+
+  /** Write a project folder with a rum.toml; returns the folder. */
+  project(name: string, toml: string): string {
+    const dir = join(this.home, name);
+    Bun.spawnSync(["mkdir", "-p", dir]);
+    writeFileSync(join(dir, "rum.toml"), toml);
+    return dir;
+  }
+
+  async rum(
+    args: string[],
+    opts: { cwd?: string; stdin?: string | Uint8Array } = {},
+  ): Promise<RumResult> {
+    const child = Bun.spawn([RUM, ...args], {
+      cwd: opts.cwd ?? this.home,
+      env: this.env,
+      stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
+    return { code, stdout, stderr };
+  }
+
+  volumes(): string[] {
+    const r = sh(["virsh", "-q", "-c", URI, "vol-list", "--pool", "rum"]);
+    return r.code === 0
+      ? r.out
+          .split("\n")
+          .map((l) => l.trim().split(/\s+/)[0] ?? "")
+          .filter(Boolean)
+      : [];
+  }
+
+  /** Domains this bed's configs created (their metadata names a path under our HOME). */
+  domains(): string[] {
+    const names = sh(["virsh", "-c", URI, "list", "--all", "--name"])
+      .out.split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return names.filter(
+      (n) => n.startsWith("rum-") && sh(["virsh", "-c", URI, "dumpxml", n]).out.includes(this.home),
+    );
+  }
+
+  async cleanup(): Promise<void> {
+    for (const d of this.domains()) {
+      sh(["virsh", "-c", URI, "destroy", d]);
+      sh(["virsh", "-c", URI, "undefine", "--nvram", d]);
+    }
+    for (const v of this.volumes()) {
+      if (!this.volumesBefore.has(v)) sh(["virsh", "-c", URI, "vol-delete", "--pool", "rum", v]);
+    }
+    if (!this.poolExisted && this.volumes().length === 0) {
+      sh(["virsh", "-c", URI, "pool-destroy", "rum"]);
+      sh(["virsh", "-c", URI, "pool-delete", "rum"]);
+      sh(["virsh", "-c", URI, "pool-undefine", "rum"]);
+    }
+    sh(["pkill", "-f", `ControlPath=${this.home}`]);
+    await this.server?.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * One real guest through its whole life, driving the compiled binary:
+ * download → first boot (seed from rum's own ISO writer) → ready → exec/cp/ssh →
+ * changed config refused while running → down (ACPI) → up (same disk, change
+ * applied, provisioning semantics) → pinning → destroy leaves nothing.
+ * Several behaviours share each boot because a boot under emulation is slow.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "pathe";
+import { Bed, testImage, URI, vmHostReady } from "./harness";
+
+setDefaultTimeout(20 * 60_000);
+const ready = vmHostReady();
+
+function config(url: string, sha256: string, cpus: number): string {
+  return `name = "life"
+[image]
+base = "${url}"
+sha256 = "${sha256}"
+[resources]
+cpus = ${cpus}
+memory_mb = 1024
+disk = "4G"
+[network]
+ip_wait_timeout_s = 900
+[advanced]
+domain_type = "qemu"
+[provision.system]
+script = """
+echo "system provisioning ran"
+echo run >> /var/tmp/system-runs
+"""
+[provision.boot]
+script = "echo boot >> /var/tmp/boot-runs"
+`;
+}
+
+describe.skipIf(!ready)("a guest's whole life through rum", () => {
+  const bed = new Bed();
+  let dir = "";
+  let url = "";
+  let sha256 = "";
+  const rum = (...args: string[]) => bed.rum(args, { cwd: dir });
+
+  beforeAll(async () => {
+    ({ url, sha256 } = await bed.serveImage(testImage()));
+    dir = bed.project("life", config(url, sha256, 2));
+  });
+  afterAll(() => bed.cleanup());
+
+  test("rum up -d downloads (verified), boots and waits until ready", async () => {
+    const r = await rum("up", "-d");
+    expect(r.stderr).toContain("waiting for cloud-init");
+    expect(r.stderr).toContain("system provisioning ran");
+    expect(r.code).toBe(0);
+    expect(bed.server?.requests.some((q) => q.path.endsWith(".qcow2") && q.status === 200)).toBe(
+      true,
+    );
+  });
+
+  test("cloud-init used rum's seed ISO (NoCloud, no errors)", async () => {
+    const r = await rum("exec", "--", "cat", "/run/cloud-init/result.json");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout).v1;
+    expect(result.datasource).toContain("DataSourceNoCloud");
+    expect(result.errors).toEqual([]);
+  });
+
+  test("status --json shows it running with an address", async () => {
+    const r = await rum("status", "--json");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.state).toBe("running");
+    expect(s.ssh.address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(s.provisioned).toBe(true);
+  });
+
+  test("a second rum up is a no-op", async () => {
+    const before = bed.volumes().length;
+    const r = await rum("up", "-d");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("nothing to do");
+    expect(bed.volumes().length).toBe(before);
+  });
+
+  test("exec passes arguments exactly and returns the guest's exit code", async () => {
+    const r = await rum("exec", "--", "sh", "-c", 'echo "$1"', "_", 'a b "c"');
+    expect(r.stdout).toBe('a b "c"\n');
+    expect((await rum("exec", "--", "false")).code).toBe(1);
+    expect((await rum("exec", "--", "sh", "-c", "exit 42")).code).toBe(42);
+  });
+
+  test("stdin passes through byte-exact (10 MB binary)", async () => {
+    const blob = crypto.getRandomValues(new Uint8Array((10 * 1024 * 1024) / 4)).buffer;
+    const data = new Uint8Array(10 * 1024 * 1024);
+    for (let i = 0; i < 4; i++) data.set(new Uint8Array(blob), i * blob.byteLength);
+    const r = await bed.rum(["exec", "--", "sha256sum"], { cwd: dir, stdin: data });
+    const want = new Bun.CryptoHasher("sha256").update(data).digest("hex");
+    expect(r.stdout.split(" ")[0]).toBe(want);
+  });
+
+  test("cp copies both ways byte-exact, recursively", async () => {
+    const src = mkdtempSync(join(bed.home, "cp-"));
+    writeFileSync(join(src, "it's a file.txt"), "hello\n");
+    Bun.spawnSync(["mkdir", "-p", join(src, "sub")]);
+    writeFileSync(join(src, "sub", "bin"), crypto.getRandomValues(new Uint8Array(50_000)));
+    expect((await rum("cp", src, ":/tmp/up")).code).toBe(0);
+    expect((await rum("exec", "--", "cat", "/tmp/up/it's a file.txt")).stdout).toBe("hello\n");
+    const back = join(bed.home, "back");
+    expect((await rum("cp", ":/tmp/up", back)).code).toBe(0);
+    expect(readFileSync(join(back, "sub", "bin"))).toEqual(readFileSync(join(src, "sub", "bin")));
+  });
+
+  test("ssh-config works with plain ssh and no prompt", async () => {
+    const r = await rum("ssh-config");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Host life");
+    expect(r.stdout).not.toMatch(/StrictHostKeyChecking\s+no/i);
+    const file = join(bed.home, "ssh_config");
+    writeFileSync(file, r.stdout);
+    const ssh = Bun.spawnSync(["ssh", "-F", file, "-o", "BatchMode=yes", "life", "hostname"], {
+      stdin: "ignore",
+    });
+    expect(ssh.stdout.toString().trim()).toBe("life");
+    expect(ssh.exitCode).toBe(0);
+  });
+
+  test("a changed config is refused while running, naming the setting", async () => {
+    writeFileSync(join(dir, "rum.toml"), config(url, sha256, 1));
+    const r = await rum("up", "-d");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("resources.cpus");
+    expect(r.stderr).toContain("rum down");
+  });
+
+  test("down powers off by ACPI", async () => {
+    await rum("exec", "--", "sh", "-c", "echo persisted | sudo tee /var/tmp/marker");
+    const r = await rum("down");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("ACPI");
+    expect(JSON.parse((await rum("status", "--json")).stdout).state).toBe("shut off");
+  });
+
+  test("up again boots the same disk, applies the change, runs only the boot script", async () => {
+    const r = await rum("up", "-d");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("redefining domain");
+    expect((await rum("exec", "--", "cat", "/var/tmp/marker")).stdout).toBe("persisted\n");
+    expect((await rum("exec", "--", "nproc")).stdout.trim()).toBe("1");
+    expect((await rum("exec", "--", "cat", "/var/tmp/system-runs")).stdout).toBe("run\n");
+    expect((await rum("exec", "--", "cat", "/var/tmp/boot-runs")).stdout).toBe("boot\nboot\n");
+  });
+
+  test("a changed guest host key is refused (pinning is real)", async () => {
+    const regen =
+      "rm -f /etc/ssh/ssh_host_ed25519_key* && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key && systemctl restart ssh";
+    expect((await rum("exec", "--", "sudo", "sh", "-c", regen)).code).toBe(0);
+    Bun.spawnSync(["pkill", "-f", `ControlPath=${bed.home}`]);
+    const r = await rum("exec", "--", "true");
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/host key|IDENTIFICATION HAS CHANGED/i);
+  });
+
+  test("destroy leaves no domain, volume or state", async () => {
+    const r = await rum("destroy", "--yes");
+    expect(r.code).toBe(0);
+    expect(bed.domains()).toEqual([]);
+    expect(bed.volumes().filter((v) => v.startsWith("rum-life-"))).toEqual([]);
+    expect(existsSync(join(bed.env.XDG_DATA_HOME as string, "rum"))).toBe(true);
+    const left = Bun.spawnSync(["ls", join(bed.env.XDG_DATA_HOME as string, "rum")])
+      .stdout.toString()
+      .trim();
+    expect(left).toBe("");
+    const s = JSON.parse((await rum("status", "--json")).stdout);
+    expect(s.state).toBe("absent");
+    expect(URI).toBe("qemu:///system");
+  });
+});
