@@ -110,12 +110,11 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
 
   // The guard returned a fresh copy, so filling defaults in place is safe.
   const value = Value.Default(ConfigSchema, guarded.value);
-  const problems = schemaProblems(validate(value), ConfigSchema, value);
+  const { problems, failed } = schemaProblems(validate(value), ConfigSchema, value);
   const config = value as Config;
   const explicit = typeof config.name === "string" ? config.name : undefined;
   const name = vmName(explicit, file);
   const dir = dirname(file);
-  const failed = problems.map((p) => p.path);
   problems.push(...semanticProblems(config, { dir, name }, failed));
   if (problems.length > 0) throw fail(problems);
 

@@ -5,7 +5,7 @@
  */
 import type { TLocalizedValidationError } from "typebox/error";
 import { closest } from "../util/suggest";
-import type { KeyPath, Problem } from "./problems";
+import { formatPath, type KeyPath, type Problem } from "./problems";
 
 type Node = Record<string, unknown>;
 
@@ -21,12 +21,15 @@ const PATTERN_MESSAGES: Record<string, string> = {
     "is not a valid drive name: lowercase letters, digits, '_' or '-', at most 20, starting with a letter or digit",
 };
 
+/** Problems to show, and every key path that failed (semantic rules skip those). */
 export function schemaProblems(
   errors: readonly TLocalizedValidationError[],
   schema: unknown,
   value: unknown,
-): Problem[] {
+): { problems: Problem[]; failed: KeyPath[] } {
   const problems: Problem[] = [];
+  // `sorce` (did you mean "source"?) already explains the missing `source`.
+  const suggested = new Set<string>();
   for (const e of errors) {
     // A union's variants each fail too; the union's own error says it better.
     if (/\/anyOf\/\d+/.test(e.schemaPath)) continue;
@@ -35,12 +38,16 @@ export function schemaProblems(
     switch (e.keyword) {
       case "additionalProperties":
         for (const key of e.params.additionalProperties) {
-          problems.push({ path: [...path, key], message: unknownKey(key, node) });
+          const near = isNode(node.properties)
+            ? closest(key, Object.keys(node.properties))
+            : undefined;
+          if (near) suggested.add(JSON.stringify([...path, near]));
+          problems.push({ path: [...path, key], message: unknownKey(key, node, path) });
         }
         break;
       case "required":
         for (const key of e.params.requiredProperties) {
-          problems.push({ path: [...path, key], message: "missing required key" });
+          problems.push({ path: [...path, key], message: MISSING });
         }
         break;
       case "boolean":
@@ -51,8 +58,15 @@ export function schemaProblems(
         problems.push({ path, message: describe(e, node, valueAt(value, path)) });
     }
   }
-  return problems;
+  return {
+    problems: problems.filter(
+      (p) => p.message !== MISSING || !suggested.has(JSON.stringify(p.path)),
+    ),
+    failed: problems.map((p) => p.path),
+  };
 }
+
+const MISSING = "missing required key";
 
 function describe(e: TLocalizedValidationError, node: Node, actual: unknown): string {
   switch (e.keyword) {
@@ -87,7 +101,7 @@ function describe(e: TLocalizedValidationError, node: Node, actual: unknown): st
   }
 }
 
-function unknownKey(key: string, node: Node): string {
+function unknownKey(key: string, node: Node, at: KeyPath): string {
   if (!isNode(node.properties)) {
     const pattern = Object.keys(isNode(node.patternProperties) ? node.patternProperties : {})[0];
     return (pattern && PATTERN_MESSAGES[pattern]) ?? "unknown key";
@@ -95,10 +109,15 @@ function unknownKey(key: string, node: Node): string {
   const here = Object.keys(node.properties);
   const near = closest(key, here);
   if (near) return `unknown key (did you mean "${near}"?)`;
-  // `cpus = 4` at the top level: point at the table it belongs in.
+  // `cpus = 4` at the top level, `ip` in [network]: point at the table it belongs in.
   for (const [table, child] of Object.entries(node.properties)) {
-    if (isNode(child) && isNode(child.properties) && key in child.properties) {
-      return `unknown key (did you mean "${table}.${key}"?)`;
+    if (!isNode(child)) continue;
+    const where = formatPath([...at, table]);
+    if (isNode(child.properties) && key in child.properties) {
+      return `unknown key (did you mean "${where}.${key}"?)`;
+    }
+    if (isNode(child.items) && isNode(child.items.properties) && key in child.items.properties) {
+      return `unknown key (it belongs in a [[${where}]] entry)`;
     }
   }
   return `unknown key (allowed: ${here.join(", ")})`;

@@ -1,10 +1,11 @@
 /**
- * The resolved config as TOML, for `rum validate`: every default filled in,
- * headed by comments naming the file, the VM and its libvirt domain, so the
- * output is itself a valid rum.toml.
+ * Config data as TOML text, as a person would write it; and the resolved
+ * config for `rum validate`: every default filled in, headed by comments
+ * naming the file, the VM and its libvirt domain, so the output is itself a
+ * valid rum.toml.
  */
+import TOML from "@iarna/toml";
 import type { LoadedConfig } from "./load";
-import { tomlText } from "./toml-text";
 
 export function renderResolved(loaded: LoadedConfig): string {
   const header = [
@@ -14,4 +15,16 @@ export function renderResolved(loaded: LoadedConfig): string {
     "# (defaults filled in)",
   ];
   return `${header.join("\n")}\n${tomlText(loaded.config)}`;
+}
+
+export function tomlText(value: Record<string, unknown>): string {
+  // iarna's typings want its own JsonMap; callers pass plain JSON data.
+  return (
+    TOML.stringify(value as TOML.JsonMap)
+      // iarna writes 2048 as 2_048: valid TOML, but not what anyone types.
+      .replace(
+        /^(\s*[\w-]+ = )(-?\d{1,3}(?:_\d{3})+)$/gm,
+        (_m, key: string, n: string) => key + n.replaceAll("_", ""),
+      )
+  );
 }

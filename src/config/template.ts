@@ -4,8 +4,9 @@
  * description; keys left at their default and optional sections are
  * commented out, showing the default or the schema's example.
  */
+
+import { tomlText } from "./render";
 import { ConfigSchema } from "./schema";
-import { tomlText } from "./toml-text";
 
 export interface InitValues {
   image: string;

@@ -53,6 +53,7 @@ export function domainXml(spec: DomainSpec): string {
   checkSpec(spec);
   const domain = el("domain", { type: spec.domainType }, [
     el("name", {}, spec.name),
+    spec.uuid ? el("uuid", {}, spec.uuid) : null,
     spec.title ? el("title", {}, spec.title) : null,
     el("metadata", {}, [rumMetadataElement(spec.metadata)]),
     el("memory", { unit: "MiB" }, String(spec.memoryMiB)),

@@ -45,6 +45,8 @@ export interface DomainSpec {
   name: string;
   /** VM name shown by `virsh list --title`. */
   title?: string;
+  /** The existing domain's UUID when redefining it (libvirt refuses a new UUID for a known name). */
+  uuid?: string;
   domainType: "kvm" | "qemu";
   /** Machine type, e.g. q35. */
   machine: string;

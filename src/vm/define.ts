@@ -26,7 +26,8 @@ export async function changedSettings(vm: Vm, spec: DomainSpec): Promise<string[
 }
 
 export async function defineDomain(vm: Vm, spec: DomainSpec): Promise<void> {
-  const xml = domainXml(spec);
+  const uuid = (await vm.virsh.lookup(["domuuid", vm.domain]))?.trim();
+  const xml = domainXml(uuid ? { ...spec, uuid } : spec);
   const file = join(vm.stateDir, "domain.xml");
   await writeFile(file, xml, { mode: 0o600 });
   await vm.virsh.run(["define", file]);

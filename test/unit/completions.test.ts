@@ -1,44 +1,18 @@
 // rum completions: scripts for bash, zsh and fish that parse, name every
 // command, and actually complete (bash and fish driven for real).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commands } from "../../src/cli/commands/index";
 import { completionScript, SHELLS, type Shell } from "../../src/cli/completions/index";
 import type { CompletionInput } from "../../src/cli/completions/shared";
+import { rumBinary } from "../support/binary";
 
 setDefaultTimeout(120_000);
-const repo = join(import.meta.dir, "../..");
 let tmp = "";
 let rum = "";
 const scripts = {} as Record<Shell, string>;
-
-/** The binary under test: $RUM_BIN, or a private copy of a fresh dist/rum (dist/ may be rebuilt meanwhile). */
-async function binary(into: string): Promise<string> {
-  if (process.env.RUM_BIN) return process.env.RUM_BIN;
-  const built = await stat(join(repo, "dist/rum")).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await readdir(join(repo, "src"), { recursive: true });
-  const times = await Promise.all(
-    sources.map((f) => stat(join(repo, "src", f)).then((s) => s.mtimeMs)),
-  );
-  if (built < Math.max(...times)) {
-    expect(await Bun.spawn(["bun", "build.ts"], { cwd: repo, stdout: "ignore" }).exited).toBe(0);
-  }
-  const copy = join(into, "rum");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await copyFile(join(repo, "dist/rum"), copy);
-      if (Bun.spawnSync([copy, "--version"]).exitCode === 0) return copy;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-    await Bun.sleep(2000);
-  }
-}
 
 const sh = (argv: string[], cwd = tmp) => {
   const p = Bun.spawnSync(argv, { cwd });
@@ -55,7 +29,7 @@ function bashOffers(script: string, words: string[], cwd = tmp): string[] {
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "rum-completions-test-"));
-  rum = await binary(tmp);
+  rum = rumBinary();
   for (const shell of SHELLS) {
     const r = sh([rum, "completions", shell]);
     expect(r.code).toBe(0);

@@ -104,7 +104,10 @@ describe("rum validate on invalid configs", () => {
   test("--json without a config file", async () => {
     const r = run(["validate", "--json"], await folder());
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, errors: [{ message: /no rum.toml/ }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      errors: [{ message: expect.stringMatching(/^no rum.toml in /) }],
+    });
     expect(r.stderr).toContain("hint: run `rum init`");
   });
 });

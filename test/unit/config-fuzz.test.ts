@@ -79,9 +79,13 @@ function mutate(random: () => number): Record<string, unknown> {
     const pick = ODD_VALUES[Math.floor(random() * ODD_VALUES.length)];
     const action = random();
     const record = container as Record<string | number, unknown>;
-    if (action < 0.6) record[key] = structuredClone(pick);
-    else if (action < 0.8 && !Array.isArray(container)) delete record[key];
-    else if (!Array.isArray(container)) record[`${key}x`] = structuredClone(pick);
+    if (action < 0.5) record[key] = structuredClone(pick);
+    else if (action < 0.65 && !Array.isArray(container)) delete record[key];
+    else if (action < 0.8 && !Array.isArray(container)) {
+      // A typo: the value moves to a key one letter off.
+      record[`${String(key).slice(0, -1)}${String(key).at(-1) === "e" ? "a" : "e"}`] = record[key];
+      delete record[key];
+    } else if (!Array.isArray(container)) record[`${key}x`] = structuredClone(pick);
   }
   return doc;
 }

@@ -1,42 +1,16 @@
 // rum doctor: every check's failure path against stub tools on a fake PATH,
 // and the compiled binary against the real host (libvirtd runs here and in CI).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "../../src/cli/commands/doctor";
 import { type Check, type DoctorOptions, libvirtUriFor, runDoctor } from "../../src/host/doctor";
+import { rumBinary } from "../support/binary";
 
 setDefaultTimeout(120_000);
-const repo = join(import.meta.dir, "../..");
 let tmp = "";
 let rum = "";
-
-/** The binary under test: $RUM_BIN, or a private copy of a fresh dist/rum (dist/ may be rebuilt meanwhile). */
-async function binary(into: string): Promise<string> {
-  if (process.env.RUM_BIN) return process.env.RUM_BIN;
-  const built = await stat(join(repo, "dist/rum")).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await readdir(join(repo, "src"), { recursive: true });
-  const times = await Promise.all(
-    sources.map((f) => stat(join(repo, "src", f)).then((s) => s.mtimeMs)),
-  );
-  if (built < Math.max(...times)) {
-    expect(await Bun.spawn(["bun", "build.ts"], { cwd: repo, stdout: "ignore" }).exited).toBe(0);
-  }
-  const copy = join(into, "rum");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await copyFile(join(repo, "dist/rum"), copy);
-      if (Bun.spawnSync([copy, "--version"]).exitCode === 0) return copy;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-    await Bun.sleep(2000);
-  }
-}
 
 /** A directory holding executable shell scripts, for use as PATH. */
 async function fakePath(scripts: Record<string, string>): Promise<string> {
@@ -75,7 +49,7 @@ async function doctor(path: string, extra: Partial<DoctorOptions> = {}) {
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "rum-doctor-test-"));
-  rum = await binary(tmp);
+  rum = rumBinary();
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 // rum skill: the agents' guide is generated from the registry and the schema,
 // so every command and every rum.toml key must appear in it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { copyFile, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import TOML from "@iarna/toml";
@@ -11,37 +11,11 @@ import { commands } from "../../src/cli/commands/index";
 import { ConfigSchema } from "../../src/config/schema";
 import { type CommandInfo, describeCommands } from "../../src/docs/commands";
 import type { SchemaNode } from "../../src/docs/schema-table";
+import { rumBinary } from "../support/binary";
 
 setDefaultTimeout(120_000);
-const repo = join(import.meta.dir, "../..");
 let tmp = "";
 let skill = "";
-
-/** The binary under test: $RUM_BIN, or a private copy of a fresh dist/rum (dist/ may be rebuilt meanwhile). */
-async function binary(into: string): Promise<string> {
-  if (process.env.RUM_BIN) return process.env.RUM_BIN;
-  const built = await stat(join(repo, "dist/rum")).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await readdir(join(repo, "src"), { recursive: true });
-  const times = await Promise.all(
-    sources.map((f) => stat(join(repo, "src", f)).then((s) => s.mtimeMs)),
-  );
-  if (built < Math.max(...times)) {
-    expect(await Bun.spawn(["bun", "build.ts"], { cwd: repo, stdout: "ignore" }).exited).toBe(0);
-  }
-  const copy = join(into, "rum");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await copyFile(join(repo, "dist/rum"), copy);
-      if (Bun.spawnSync([copy, "--version"]).exitCode === 0) return copy;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-    await Bun.sleep(2000);
-  }
-}
 
 /** Every leaf key of the schema, spelled as the guide spells it (an independent walk). */
 function keyPaths(node: SchemaNode, prefix = ""): string[] {
@@ -57,7 +31,7 @@ function keyPaths(node: SchemaNode, prefix = ""): string[] {
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "rum-skill-test-"));
-  const p = Bun.spawnSync([await binary(tmp), "skill"], { cwd: tmp });
+  const p = Bun.spawnSync([rumBinary(), "skill"], { cwd: tmp });
   expect(p.exitCode).toBe(0);
   skill = p.stdout.toString();
 });

@@ -14,13 +14,19 @@ export default defineCommand({
     ...connectArg,
     reset: { type: "boolean", description: "Wipe the VM's disks and seed for a fresh first boot" },
     detach: { type: "boolean", alias: "d", description: "Do not attach the serial console" },
-    "no-wait": { type: "boolean", description: "Return once the domain runs; don't wait for SSH" },
+    // citty reads --no-wait as wait=false.
+    wait: {
+      type: "boolean",
+      default: true,
+      description:
+        "Wait for SSH, cloud-init and provisioning (--no-wait: return once the domain runs)",
+    },
   },
   async run({ args }) {
     const loaded = await loadAndRecord(args);
     const result = await up(loaded, {
       reset: args.reset,
-      noWait: args["no-wait"],
+      noWait: args.wait === false,
       connect: args.connect,
       ...(args.quiet
         ? {}
