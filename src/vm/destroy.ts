@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load";
 import { lockVm } from "../state/lock";
 import { ensureStateDir } from "../state/vm-state";
 import { openVm } from "./context";
+import { releaseNics } from "./nics";
 import { removeDomain, removeVolumes, stopSsh } from "./reset";
 
 export interface DestroyResult {
@@ -25,6 +26,7 @@ export async function destroy(
     await stopSsh(vm);
     const domainRemoved = await removeDomain(vm);
     const volumes = await removeVolumes(vm);
+    await releaseNics(vm);
     await rm(vm.stateDir, { recursive: true, force: true });
     return { domainRemoved, volumes };
   } finally {

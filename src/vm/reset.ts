@@ -2,6 +2,7 @@
  * Removing a VM's domain and volumes (for `destroy` and `up --reset`). Only
  * rum's own domain (checked by ownedDomain) and volumes named after it.
  */
+import { stopForwards } from "../guest/forwards";
 import { stopMaster } from "../guest/master";
 import { controlPathFor } from "../guest/ssh-control-path";
 import { deleteVolume } from "../host/pool";
@@ -30,7 +31,9 @@ export async function removeVolumes(vm: Vm): Promise<string[]> {
   return volumes;
 }
 
+/** Stop the VM's port forwarder and its shared SSH connection. */
 export async function stopSsh(vm: Vm): Promise<void> {
+  await stopForwards(vm.stateDir).catch(() => false);
   await stopMaster({
     host: "0.0.0.0",
     user: "x",

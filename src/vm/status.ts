@@ -4,6 +4,7 @@
  */
 import type { LoadedConfig } from "../config/load";
 import { allAddresses } from "../guest/address";
+import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forwards";
 import { isMasterRunning } from "../guest/master";
 import { sshNic, sshTarget, vmKeys } from "../guest/session";
 import { readState } from "../state/vm-state";
@@ -22,6 +23,7 @@ export interface VmStatus {
   interfaces: { mac: string; network?: string; bridge?: string; ip: string | null }[];
   ssh: { address: string | null; user: string; master: boolean };
   volumes: string[];
+  forwards: ForwardStatus;
   provisioned: boolean;
   stateDir: string;
 }
@@ -46,7 +48,14 @@ export async function status(
     return { ...a, ...(src && "bridge" in src ? { bridge: src.bridge } : {}) };
   });
   const sshIp = running ? (interfaces.find((i) => i.mac === sshNic(vm).mac)?.ip ?? null) : null;
-  const master = sshIp ? await isMasterRunning(sshTarget(vm, await vmKeys(vm), sshIp)) : false;
+  const target = sshIp ? sshTarget(vm, await vmKeys(vm), sshIp) : null;
+  const master = target ? await isMasterRunning(target) : false;
+  const ports = loaded.config.ports;
+  let forwards = await forwardStatus(vm.stateDir, ports);
+  // Forwards live as long as the VM: one that died is restarted here too.
+  if (target && ports.length > 0 && !forwards.running && state.firstBootDone) {
+    forwards = await ensureForwards({ stateDir: vm.stateDir, target, ports }).catch(() => forwards);
+  }
   return {
     name: loaded.name,
     domain: vm.domain,
@@ -56,6 +65,7 @@ export async function status(
     configChanged: existing ? existing.metadata.configHash !== loaded.hash : false,
     interfaces,
     ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
+    forwards,
     volumes: existing ? await vmVolumes(vm).catch(() => []) : [],
     provisioned: Boolean(state.firstBootDone),
     stateDir: vm.stateDir,

@@ -7,8 +7,9 @@ import { log, step } from "../cli/output";
 import type { LoadedConfig } from "../config/load";
 import { domainXml } from "../domain/index";
 import { RumError } from "../errors";
-import { vmKeys } from "../guest/session";
-import { ensureDefaultNetwork } from "../host/network";
+import { checkPortsFree, ensureForwards } from "../guest/forwards";
+import type { VmKeys } from "../guest/keys";
+import { sshTarget, vmKeys } from "../guest/session";
 import { ensurePool } from "../host/pool";
 import { ensureImage } from "../image/ensure";
 import type { ProgressRenderer } from "../image/progress";
@@ -19,6 +20,7 @@ import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
 import { domainSpec } from "./domain-spec";
 import { resolveMounts } from "./mounts";
+import { prepareNics } from "./nics";
 import { ownedDomain } from "./ownership";
 import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
@@ -41,6 +43,42 @@ export interface UpResult {
   address: string | null;
 }
 
+/** libvirt's words for "this host cannot do KVM" (no module, no access, nested off). */
+const NO_KVM =
+  /KVM is not available|Could not access KVM|requires KVM|kvm.*(No such file|Permission denied)/i;
+
+async function startDomain(vm: Vm): Promise<void> {
+  try {
+    await vm.virsh.run(["start", vm.domain]);
+  } catch (e) {
+    if (
+      vm.loaded.config.advanced.domain_type === "kvm" &&
+      NO_KVM.test(String((e as Error).message))
+    ) {
+      throw new RumError(`KVM is not usable on the libvirt host (${vm.virsh.uri})`, {
+        hint: 'enable virtualization / load the kvm module and fix /dev/kvm permissions (see `rum doctor`), or set [advanced] domain_type = "qemu" for (slow) software emulation',
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** Start (or keep, or restart) the forwarder; an empty [[ports]] stops an old one. */
+async function forwardPorts(
+  vm: Vm,
+  keys: VmKeys,
+  address: string,
+  restart: boolean,
+): Promise<void> {
+  const ports = vm.loaded.config.ports;
+  const run = () =>
+    ensureForwards({ stateDir: vm.stateDir, target: sshTarget(vm, keys, address), ports, restart });
+  if (ports.length === 0) await run();
+  else
+    await step(`forwarding ${ports.map((p) => `${p.bind}:${p.host}→${p.guest}`).join(", ")}`, run);
+}
+
 export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<UpResult> {
   const vm = openVm(loaded, opts.connect);
   await ensureStateDir(vm.stateDir);
@@ -55,6 +93,7 @@ export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<Up
 async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const { config } = vm.loaded;
   if (opts.reset) await resetVm(vm);
+  await checkPortsFree(config.ports, { stateDir: vm.stateDir });
   const mounts = resolveMounts(vm);
   const keys = await vmKeys(vm);
   const seed = buildSeed(seedInput(vm, keys, mounts));
@@ -76,6 +115,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
     log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
     const wasReady = Boolean((await readState(vm.stateDir)).firstBootDone);
     const address = opts.noWait ? null : await waitUntilReady(vm, { quick: true });
+    if (address) await forwardPorts(vm, keys, address, false);
     return { vm, unchanged: wasReady, address };
   }
 
@@ -100,14 +140,15 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
     await ensureDriveVolumes(vm);
     await ensureSeedVolume(vm, seed);
   });
-  if (config.network.nat) await ensureDefaultNetwork(vm.virsh);
+  await prepareNics(vm);
   if (!existing || (await changedSettings(vm, spec)).length > 0) {
     await step(existing ? "redefining domain (config changed)" : "defining domain", () =>
       defineDomain(vm, spec),
     );
   }
-  await step("starting VM", () => vm.virsh.run(["start", vm.domain]));
+  await step("starting VM", () => startDomain(vm));
   await updateState(vm.stateDir, { booted: true, configHash: vm.loaded.hash });
   const address = opts.noWait ? null : await waitUntilReady(vm, { quick: false });
+  if (address) await forwardPorts(vm, keys, address, true);
   return { vm, unchanged: false, address };
 }

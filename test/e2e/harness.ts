@@ -132,6 +132,11 @@ export class Bed {
       sh(["virsh", "-c", URI, "pool-delete", "rum"]);
       sh(["virsh", "-c", URI, "pool-undefine", "rum"]);
     }
+    for (const n of sh(["virsh", "-c", URI, "net-list", "--all", "--name"]).out.split("\n")) {
+      if (!n.trim().startsWith("rume2e-")) continue;
+      sh(["virsh", "-c", URI, "net-destroy", n.trim()]);
+      sh(["virsh", "-c", URI, "net-undefine", n.trim()]);
+    }
     sh(["pkill", "-f", `ControlPath=${this.home}`]);
     await this.server?.stop();
     rmSync(this.home, { recursive: true, force: true });

@@ -24,8 +24,12 @@ memory_mb = 1024
 disk = "4G"
 [network]
 ip_wait_timeout_s = 900
+[user]
+name = "dev"
+groups = ["adm"]
 [advanced]
 domain_type = "qemu"
+autologin = true
 [provision.system]
 script = """
 echo "system provisioning ran"
@@ -49,8 +53,12 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
   });
   afterAll(() => bed.cleanup());
 
-  test("rum up -d downloads (verified), boots and waits until ready", async () => {
+  test("rum up -d downloads (verified), starts the default network, boots and waits until ready", async () => {
+    // An inactive `default` network (as after a fresh libvirt install) is started by rum up.
+    Bun.spawnSync(["virsh", "-c", URI, "net-destroy", "default"]);
     const r = await rum("up", "-d");
+    const net = Bun.spawnSync(["virsh", "-c", URI, "net-info", "default"]).stdout.toString();
+    expect(net).toMatch(/Active:\s+yes/);
     expect(r.stderr).toContain("waiting for cloud-init");
     expect(r.stderr).toContain("system provisioning ran");
     expect(r.code).toBe(0);
@@ -65,6 +73,15 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     const result = JSON.parse(r.stdout).v1;
     expect(result.datasource).toContain("DataSourceNoCloud");
     expect(result.errors).toEqual([]);
+  });
+
+  test("[user], hostname and autologin reach the guest", async () => {
+    expect((await rum("exec", "--", "id", "-un")).stdout.trim()).toBe("dev");
+    expect((await rum("exec", "--", "id", "-nG")).stdout).toContain("adm");
+    expect((await rum("exec", "--", "sudo", "-n", "true")).code).toBe(0);
+    expect((await rum("exec", "--", "hostname")).stdout.trim()).toBe("life");
+    const getty = await rum("exec", "--", "systemctl", "cat", "serial-getty@ttyS0.service");
+    expect(getty.stdout).toContain("--autologin dev");
   });
 
   test("status --json shows it running with an address", async () => {
@@ -156,7 +173,11 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     const regen =
       "rm -f /etc/ssh/ssh_host_ed25519_key* && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key && systemctl restart ssh";
     expect((await rum("exec", "--", "sudo", "sh", "-c", regen)).code).toBe(0);
-    Bun.spawnSync(["pkill", "-f", `ControlPath=${bed.home}`]);
+    // Close the multiplexed connection, which was authenticated with the old key.
+    const domain = JSON.parse((await rum("status", "--json")).stdout).domain;
+    const sock = join(bed.env.XDG_DATA_HOME as string, "rum", domain, "ssh.sock");
+    Bun.spawnSync(["ssh", "-o", `ControlPath=${sock}`, "-O", "exit", "rum-test"]);
+    expect(existsSync(sock)).toBe(false);
     const r = await rum("exec", "--", "true");
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/host key|IDENTIFICATION HAS CHANGED/i);

@@ -19,8 +19,11 @@ export default defineCommand({
     }
     const vm = openVm(await loadFromArgs(args), args.connect);
     const target = await requireTarget(vm);
+    // The default mount is the working directory, as for login shells.
+    const dir = vm.loaded.config.mounts.find((m) => m.default)?.target;
+    const inDir = dir ? ["sh", "-c", 'cd "$1" || exit 126; shift; exec "$@"', "rum-exec", dir, ...command] : command;
     const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command, tty, batch: true });
+    const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command: inDir, tty, batch: true });
     const child = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
     return child.exited;
   },

@@ -14,6 +14,11 @@ function text(s: VmStatus): string {
   }
   if (s.ssh.address)
     lines.push(`  ssh        ${s.ssh.user}@${s.ssh.address}${s.ssh.master ? " (connected)" : ""}`);
+  for (const f of s.forwards.ports) {
+    lines.push(
+      `  forward    ${f.bind}:${f.host} → guest ${f.guest} (${f.listening ? "listening" : "not listening"})`,
+    );
+  }
   if (s.volumes.length) lines.push(`  volumes    ${s.volumes.join(", ")}`);
   lines.push(`  provisioned ${s.provisioned ? "yes" : "no"}`);
   return lines.join("\n");

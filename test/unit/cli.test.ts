@@ -1,0 +1,115 @@
+// The command-line frame, through the compiled binary: help, version, misuse.
+// Every misuse is exit 2 with a one-paragraph error and a hint, never a stack trace.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "pathe";
+import { readIso } from "../../src/seed/iso9660/reader";
+import { rumBinary } from "../support/binary";
+
+let dir = "";
+const rum = (...args: string[]) => {
+  const r = Bun.spawnSync([rumBinary(), ...args], {
+    cwd: dir,
+    env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "data"), NO_COLOR: "1" },
+    stdin: "ignore",
+  });
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+};
+const noTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+/m);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rum-cli-"));
+  writeFileSync(join(dir, "rum.toml"), '[image]\nbase = "./disk.qcow2"\n[user]\nname = "dev"\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("help and version", () => {
+  test("--version prints version and revision on stdout", () => {
+    const r = rum("--version");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^rum \d+\.\d+\.\d+ \([0-9a-f]+|unknown\)/);
+  });
+  test("--help lists every command; a verb's --help shows its flags", () => {
+    const all = rum("--help");
+    expect(all.code).toBe(0);
+    for (const verb of [
+      "up",
+      "down",
+      "destroy",
+      "status",
+      "exec",
+      "ssh-config",
+      "validate",
+      "doctor",
+    ]) {
+      expect(all.err).toContain(verb);
+    }
+    const up = rum("up", "--help");
+    expect(up.code).toBe(0);
+    expect(up.out).toContain("--detach");
+    expect(up.out).toContain("--reset");
+  });
+  test("no command at all is a usage error that shows the usage", () => {
+    const r = rum();
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("USAGE");
+  });
+});
+
+describe("misuse is exit 2 with a hint", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["unknown command", ["frobnicate"], /unknown command `frobnicate`/],
+    ["typo'd command", ["stauts"], /did you mean "status"/],
+    ["unknown flag", ["status", "--jsn"], /unknown option --jsn .*did you mean "--json"/],
+    ["unknown short flag", ["up", "-x"], /unknown option -x/],
+    ["exec without a command", ["exec"], /needs a command/],
+    ["exec with an empty --", ["exec", "--"], /needs a command/],
+    ["cp with one path", ["cp", "a"], /Missing required positional argument: DST/i],
+    ["cp host to host", ["cp", "a", "b"], /both paths are on the host/],
+    ["bad --timeout", ["down", "--timeout", "soon"], /--timeout must be a number/],
+    ["config that is a directory", ["validate", "-c", "."], /directory/],
+    ["missing config", ["status", "-c", "nope.toml"], /nope\.toml/],
+    ["completions for an unknown shell", ["completions", "tcsh"], /bash\|zsh\|fish/],
+    ["destroy without a terminal or --yes", ["destroy"], /--yes/],
+  ];
+  for (const [name, args, message] of cases) {
+    test(name, () => {
+      const r = rum(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).toContain("hint:");
+      noTrace(r.err);
+    });
+  }
+});
+
+describe("dump-iso", () => {
+  test("writes the seed files as rum's ISO reader sees them", () => {
+    const out = join(dir, "seed");
+    const r = rum("dump-iso", out);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n").filter(Boolean).sort()).toEqual([
+      "meta-data",
+      "network-config",
+      "user-data",
+    ]);
+    const userData = Bun.file(join(out, "user-data"));
+    return userData.text().then(async (text) => {
+      expect(text.startsWith("#cloud-config\n")).toBe(true);
+      expect(text).toContain("name: dev");
+      const iso = readIso(new Uint8Array(await Bun.file(join(out, "seed.iso")).arrayBuffer()));
+      expect(iso.volumeId).toBe("CIDATA");
+      expect(new TextDecoder().decode(iso.files.get("user-data"))).toBe(text);
+      const isoinfo = Bun.spawnSync([
+        "isoinfo",
+        "-R",
+        "-x",
+        "/user-data",
+        "-i",
+        join(out, "seed.iso"),
+      ]);
+      expect(isoinfo.stdout.toString()).toBe(text);
+    });
+  });
+});
