@@ -3,6 +3,8 @@
  * domain, the hash of what was applied, the VM name and rum's version. `rum
  * destroy` and `rum status --all` trust a domain only when this mark is there.
  */
+
+import { unescapeXml } from "../util/xml-text";
 import type { RumMetadata } from "./spec";
 import { el, type XmlElement } from "./xml";
 
@@ -18,19 +20,6 @@ export function rumMetadataElement(meta: RumMetadata): XmlElement {
     el(`${p}:name`, {}, meta.vmName),
     el(`${p}:version`, {}, meta.version),
   ]);
-}
-
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
-const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function unescapeXml(text: string): string {
-  return text.replace(ENTITY, (whole, ref: string) => {
-    if (!ref.startsWith("#")) return NAMED[ref] ?? whole;
-    const cp = ref.startsWith("#x")
-      ? Number.parseInt(ref.slice(2), 16)
-      : Number.parseInt(ref.slice(1), 10);
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
-  });
 }
 
 function regexEscape(s: string): string {

@@ -6,22 +6,11 @@
  * DTDs or CDATA, which libvirt never prints.
  */
 import type { XmlElement, XmlNode } from "../domain/xml";
+import { unescapeXml } from "../util/xml-text";
 
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
-const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 const TOKEN =
   /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<\/([\w.:-]+)\s*>|<([\w.:-]+)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|[^<]+/g;
 const ATTR = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-export function unescapeXml(text: string): string {
-  return text.replace(ENTITY, (whole, ref: string) => {
-    if (!ref.startsWith("#")) return NAMED[ref] ?? whole;
-    const cp = ref.startsWith("#x")
-      ? Number.parseInt(ref.slice(2), 16)
-      : Number.parseInt(ref.slice(1), 10);
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
-  });
-}
 
 interface Open {
   name: string;
