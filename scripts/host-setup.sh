@@ -13,7 +13,7 @@ runtime_pkgs="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
 # Checkers and builders used only by tests / the test image.
 dev_pkgs="genisoimage xorriso p7zip-full libxml2-utils cloud-init shellcheck
   debootstrap grub-pc-bin grub-efi-amd64-bin mtools dosfstools e2fsprogs parted
-  openssh-server curl"
+  openssh-server curl zsh fish"
 
 missing=""
 pkgs=$runtime_pkgs
