@@ -4,7 +4,7 @@
  * with a fixed address on a network rum creates (and removes on destroy).
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
 import { freePort } from "../support/sshd";
 import { Bed, testImage, URI, vmHostReady } from "./harness";
@@ -66,6 +66,9 @@ script = "cd /mnt/ro && nohup python3 -m http.server 8000 >/dev/null 2>&1 &"
     writeFileSync(join(dir, "share-rw", "from-host.txt"), "written on the host\n");
     // Under qemu:///system the 9p server is qemu itself, running as libvirt-qemu.
     for (const p of [bed.home, dir, join(dir, "share-ro")]) chmodSync(p, 0o755);
+    // virtiofs passes owners through: the folder belongs to uid 1000, as a user's
+    // project would, and so does the guest user.
+    chownSync(join(dir, "share-rw"), 1000, 1000);
   });
   afterAll(() => bed.cleanup());
 
