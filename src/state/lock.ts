@@ -2,7 +2,8 @@
  * A per-VM lock so two `rum up` on one config never race. The lock file holds
  * the owner's PID; a lock whose owner is gone (killed, crashed) is taken over.
  */
-import { open, readFile, rm } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { RumError } from "../errors";
 
@@ -19,32 +20,85 @@ function alive(pid: number): boolean {
   }
 }
 
-async function tryTake(path: string): Promise<boolean> {
+/** Whether a lock file's text names a running owner; garbage counts as stale. */
+function held(text: string): boolean {
+  const owner = Number.parseInt(text, 10);
+  return Number.isFinite(owner) && owner > 0 && alive(owner);
+}
+
+async function readLock(path: string): Promise<string | null> {
   try {
-    const fh = await open(path, "wx", 0o600);
-    await fh.writeFile(`${process.pid}\n`);
-    await fh.close();
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+/**
+ * The lock file appears under its name already holding its content (hard link
+ * of a finished temp file): an `open(wx)` + write would let a racing taker
+ * read it empty, call it stale and take it too.
+ */
+async function tryCreate(path: string, mine: string): Promise<boolean> {
+  const tmp = `${path}.${randomUUID()}`;
+  await writeFile(tmp, mine, { mode: 0o600 });
+  try {
+    await link(tmp, path);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-    if (Number.isFinite(owner) && owner > 0 && alive(owner)) return false;
-    // Stale: its owner died without releasing it.
-    await rm(path, { force: true });
-    return tryTake(path);
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Remove a dead owner's lock. It is renamed aside first (atomic, so of several
+ * takers only one gets it); if another taker had already replaced it with a
+ * live lock, that one is put back instead of being deleted.
+ */
+async function reap(path: string): Promise<void> {
+  const aside = `${path}.stale-${randomUUID()}`;
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  try {
+    if (held((await readLock(aside)) ?? "")) await link(aside, path).catch(() => undefined);
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+
+async function tryTake(path: string, mine: string): Promise<boolean> {
+  for (;;) {
+    if (await tryCreate(path, mine)) return true;
+    const current = await readLock(path);
+    if (current !== null && held(current)) return false;
+    // Stale (its owner died without releasing it), or released meanwhile.
+    if (current !== null) await reap(path);
   }
 }
 
 /** Take the VM's lock, waiting up to `waitMs` for another rum to finish. */
 export async function lockVm(stateDir: string, what: string, waitMs = 0): Promise<Lock> {
   const path = join(stateDir, "lock");
+  // The token tells this lock from another taker's in the same process.
+  const mine = `${process.pid}\n${randomUUID()}\n`;
   const deadline = Date.now() + waitMs;
-  while (!(await tryTake(path))) {
+  while (!(await tryTake(path, mine))) {
     if (Date.now() >= deadline) {
-      const owner = (await readFile(path, "utf8").catch(() => "?")).trim();
-      throw new RumError(`another rum command (PID ${owner}) is working on ${what}`, {
-        hint: "wait for it to finish, or stop it; a lock left by a killed rum is cleared automatically",
-      });
+      const owner = Number.parseInt((await readLock(path).catch(() => null)) ?? "", 10);
+      throw new RumError(
+        `another rum command (PID ${Number.isFinite(owner) ? owner : "?"}) is working on ${what}`,
+        {
+          hint: "wait for it to finish, or stop it; a lock left by a killed rum is cleared automatically",
+        },
+      );
     }
     await Bun.sleep(200);
   }
@@ -53,7 +107,8 @@ export async function lockVm(stateDir: string, what: string, waitMs = 0): Promis
     async release() {
       if (released) return;
       released = true;
-      await rm(path, { force: true });
+      // Only our own lock: never one another taker holds.
+      if ((await readLock(path)) === mine) await rm(path, { force: true });
     },
   };
 }

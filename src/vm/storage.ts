@@ -56,7 +56,15 @@ export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string>
   return name;
 }
 
-/** Every volume that belongs to this VM (named after its domain). */
+/**
+ * Every volume that belongs to this VM: exactly the names rum gives them
+ * (root, seeds, drives), so a foreign volume that merely shares the prefix is
+ * never listed or deleted.
+ */
 export async function vmVolumes(vm: Vm): Promise<string[]> {
-  return (await listVolumes(vm.virsh)).filter((v) => v.startsWith(`${vm.domain}-`));
+  const prefix = `${vm.domain}-`;
+  const own = /^(root\.qcow2|seed-[0-9a-f]{12}\.iso|drive-[a-z0-9][a-z0-9_-]*\.qcow2)$/;
+  return (await listVolumes(vm.virsh)).filter(
+    (v) => v.startsWith(prefix) && own.test(v.slice(prefix.length)),
+  );
 }

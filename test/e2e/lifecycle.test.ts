@@ -91,6 +91,13 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect(s.state).toBe("running");
     expect(s.ssh.address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(s.provisioned).toBe(true);
+    const all = JSON.parse((await bed.rum(["status", "--all", "--json"])).stdout);
+    expect(all.vms).toContainEqual({
+      name: "life",
+      domain: s.domain,
+      state: "running",
+      config: s.config,
+    });
   });
 
   test("a second rum up is a no-op", async () => {

@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
+import { Virsh } from "../../host/virsh";
 import { status, type VmStatus } from "../../vm/status";
+import { listRumVms } from "../../vm/status-all";
 import { connectArg, globalArgs, jsonArg } from "../args";
 import { printData, printJson } from "../output";
 import { loadFromArgs } from "../vm-args";
@@ -24,10 +26,39 @@ function text(s: VmStatus): string {
   return lines.join("\n");
 }
 
+/** The libvirt URI for --all: --connect, RUM_LIBVIRT_URI, the config if there is one, else the default. */
+async function statusAll(args: {
+  config?: string;
+  connect?: string;
+  json?: boolean;
+}): Promise<number> {
+  const fromConfig = await loadFromArgs(args).then(
+    (l) => l.config.advanced.libvirt_uri,
+    () => undefined,
+  );
+  const uri = args.connect || process.env.RUM_LIBVIRT_URI || fromConfig || "qemu:///system";
+  const vms = await listRumVms(new Virsh(uri));
+  if (args.json) printJson({ uri, vms });
+  else if (vms.length === 0) printData(`no rum VMs on ${uri}`);
+  else
+    printData(
+      vms
+        .map((v) => `${v.name.padEnd(20)} ${v.state.padEnd(10)} ${v.domain}  ${v.config}`)
+        .join("\n"),
+    );
+  return 0;
+}
+
 export default defineCommand({
   meta: { name: "status", description: "Show the VM's state, addresses, disks and provisioning" },
-  args: { ...globalArgs, ...connectArg, ...jsonArg },
+  args: {
+    ...globalArgs,
+    ...connectArg,
+    ...jsonArg,
+    all: { type: "boolean", description: "Every rum VM on the libvirt host, from any project" },
+  },
   async run({ args }) {
+    if (args.all) return statusAll(args);
     const s = await status(await loadFromArgs(args), { connect: args.connect });
     if (args.json) printJson(s);
     else printData(text(s));

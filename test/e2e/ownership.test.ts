@@ -1,0 +1,51 @@
+/**
+ * rum never touches what it did not make: a domain that has rum's name but not
+ * its metadata mark, and a volume that only shares a rum VM's name prefix.
+ * Nothing boots here; the objects are defined on the real libvirt.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "pathe";
+import { Bed, URI, vmHostReady } from "./harness";
+
+const ready = vmHostReady();
+const virsh = (...args: string[]) =>
+  Bun.spawnSync(["virsh", "-c", URI, ...args], { stdout: "pipe", stderr: "pipe" });
+
+describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
+  const bed = new Bed();
+  let dir = "";
+  let domain = "";
+  const rum = (...args: string[]) => bed.rum(args, { cwd: dir });
+
+  beforeAll(async () => {
+    dir = bed.project(
+      "foreign",
+      '[image]\nbase = "./missing.qcow2"\n[advanced]\ndomain_type = "qemu"\n',
+    );
+    domain = JSON.parse((await rum("validate", "--json")).stdout).domain;
+    // A hand-made domain with exactly the name rum would use, and no rum metadata.
+    // Its description mentions the bed's folder so the bed's cleanup finds it.
+    const xml = `<domain type='qemu'><name>${domain}</name><description>${bed.home}</description>
+<memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
+    writeFileSync(join(bed.home, "foreign.xml"), xml);
+    expect(virsh("define", join(bed.home, "foreign.xml")).exitCode).toBe(0);
+  });
+  afterAll(() => bed.cleanup());
+
+  for (const cmd of [["up", "-d"], ["down"], ["destroy", "--yes"]]) {
+    test(`rum ${cmd[0]} refuses a same-named domain without rum's mark`, async () => {
+      const r = await rum(...cmd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("was not created by rum");
+      expect(r.stderr).toContain("hint:");
+      expect(virsh("dominfo", domain).exitCode).toBe(0);
+    });
+  }
+
+  test("status reports it as an error too, and changes nothing", async () => {
+    const r = await rum("status");
+    expect(r.code).toBe(1);
+    expect(virsh("dumpxml", domain).stdout.toString()).not.toContain("rum.dev/xmlns");
+  });
+});
