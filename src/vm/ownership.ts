@@ -16,7 +16,10 @@ export interface OwnedDomain {
 
 /** The VM's domain if it exists (null if not); throws if it exists but is not rum's. */
 export async function ownedDomain(vm: Vm): Promise<OwnedDomain | null> {
-  const xml = await vm.virsh.dumpXml(vm.domain, true);
+  const [xml, domState] = await Promise.all([
+    vm.virsh.dumpXml(vm.domain, true),
+    vm.virsh.domState(vm.domain),
+  ]);
   if (xml === null) return null;
   const metadata = parseRumMetadata(xml);
   if (!metadata) {
@@ -27,6 +30,6 @@ export async function ownedDomain(vm: Vm): Promise<OwnedDomain | null> {
       },
     );
   }
-  const state = (await vm.virsh.domState(vm.domain)) ?? "shut off";
+  const state = domState ?? "shut off";
   return { state, xml, metadata };
 }

@@ -33,16 +33,19 @@ export async function status(
   opts: { connect?: string } = {},
 ): Promise<VmStatus> {
   const vm = openVm(loaded, opts.connect);
-  const existing = await ownedDomain(vm);
-  const running = existing?.state === "running";
-  const state = await readState(vm.stateDir);
   const refs = vm.nics.map((n) => ({
     mac: n.mac,
     ...("network" in n.source ? { network: n.source.network } : {}),
   }));
-  const addrs = running
-    ? await allAddresses(vm.virsh, vm.domain, refs)
-    : refs.map((r) => ({ ...r, ip: null }));
+  // Each virsh call costs a connection to libvirt: ask everything at once.
+  const [existing, state, leases, volumes] = await Promise.all([
+    ownedDomain(vm),
+    readState(vm.stateDir),
+    allAddresses(vm.virsh, vm.domain, refs).catch(() => refs.map((r) => ({ ...r, ip: null }))),
+    vmVolumes(vm).catch(() => []),
+  ]);
+  const running = existing?.state === "running";
+  const addrs = running ? leases : refs.map((r) => ({ ...r, ip: null }));
   const interfaces = addrs.map((a, i) => {
     const src = vm.nics[i]?.source;
     return { ...a, ...(src && "bridge" in src ? { bridge: src.bridge } : {}) };
@@ -66,7 +69,7 @@ export async function status(
     interfaces,
     ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
     forwards,
-    volumes: existing ? await vmVolumes(vm).catch(() => []) : [],
+    volumes: existing ? volumes : [],
     provisioned: Boolean(state.firstBootDone),
     stateDir: vm.stateDir,
   };

@@ -4,7 +4,15 @@
 // accepted and then carried by the real downstream artefacts byte for byte.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,8 +20,10 @@ import { type LoadedConfig, loadConfig, loadConfigText } from "../../src/config/
 import { ConfigError, formatPath } from "../../src/config/problems";
 import { domainXml } from "../../src/domain";
 import { UsageError } from "../../src/errors";
+import { forwarderArgv } from "../../src/guest/forward-argv";
 import { sshTarget, vmKeys } from "../../src/guest/session";
-import { shellQuote, sshArgv } from "../../src/guest/ssh-argv";
+import { scpArgv, shellQuote, sshArgv } from "../../src/guest/ssh-argv";
+import { sshConfigBlock } from "../../src/guest/ssh-config";
 import { newNetworkXml } from "../../src/host/networks-model";
 import { PROVISION_PATHS, seedFiles } from "../../src/seed/cloudinit";
 import { openVm } from "../../src/vm/context";
@@ -37,7 +47,7 @@ const PAYLOADS = [
   `\ntouch ${PWNED}\n`,
   "<evil a='1'/>]]>&amp;",
   "../../etc/passwd",
-  "=cmd ~root $HOME ${IFS} * ? [a] {a,b} !! # %s %n",
+  `=cmd ~root $HOME \${IFS} * ? [a] {a,b} !! # %s %n`,
 ];
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHn0lmfaG3b1hA0XQbCkc0JK3g2mKUPC4zTQ0kx0E5Fh";
 const saved = { data: process.env.XDG_DATA_HOME, cache: process.env.XDG_CACHE_HOME };
@@ -159,6 +169,12 @@ describe("refused by the loader: exit 2 naming the key", () => {
       expect(e.details.some((d) => d.startsWith(`${key}: `))).toBe(true);
     });
   }
+
+  test("a bridge name libvirt would refuse: domainXml stops it before any libvirt call", () => {
+    const text = `[image]\nbase = "debian-12"\n[[network.interfaces]]\nbridge = ${q("b'$(id);&")}\n`;
+    const vm = openVm(loadConfigText(text, file));
+    expect(() => domainXml(domainSpec(vm, vm.seedVolume("ab".repeat(32)), []))).toThrow(UsageError);
+  });
 
   test("image sha256 with $(…)", () => {
     const text = `[image]\nbase = "debian-12"\nsha256 = ${q(TOUCH)}\n`;
@@ -370,16 +386,15 @@ describe("argv reaching subprocesses", () => {
     const bin = join(tmp, "bin");
     mkdirSync(bin, { recursive: true });
     const log = join(tmp, "virsh-argv");
-    Bun.write(
+    writeFileSync(
       join(bin, "virsh"),
       `#!/bin/sh
 printf '%s\\0' "$#" "$@" >>"$RUM_TEST_ARGV"
-echo "error: failed to get domain '$(eval echo \\"\\\${$#}\\")'" >&2
-echo "error: Domain not found: no domain with matching name" >&2
+echo "error: failed to get domain 'rum'" >&2
 exit 1
 `,
+      { mode: 0o755 },
     );
-    Bun.spawnSync(["chmod", "755", join(bin, "virsh")]);
     return { bin, log };
   }
 
@@ -428,9 +443,7 @@ exit 1
         expect(argv).toContain(expected.domainName);
       }
     }
-    expect(expected.domainName).toMatch(
-      /^rum-status-touch-tmp-rum-pwned-[0-9a-f-]+-id-[0-9a-f]{8}$/,
-    );
+    expect(expected.domainName).toMatch(/^rum-[a-z0-9-]+-[0-9a-f]{8}$/);
     expect(existsSync(PWNED)).toBe(false);
   }, 30_000);
 
@@ -489,10 +502,28 @@ describe("host key checking", () => {
       ];
       for (const re of checks) if (re.test(text)) offenders.push(`${f}: ${re}`);
       // Every mention that sets it sets it to yes.
-      for (const m of text.matchAll(/StrictHostKeyChecking["'=,\s]+(\w+)/g)) {
+      for (const m of text.matchAll(/StrictHostKeyChecking(?:=|["'],\s*["'])([\w-]+)/g)) {
         if (m[1] !== "yes") offenders.push(`${f}: ${m[0]}`);
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  test("ssh, scp, the port forwarder and ssh-config all pin the host key", async () => {
+    const vm = openVm(loaded);
+    const target = sshTarget(vm, await vmKeys(vm), "192.0.2.10");
+    const guest = { side: "guest", path: `/tmp/${TOUCH}` } as const;
+    for (const argv of [
+      sshArgv(target, { command: ["true"] }),
+      scpArgv(target, [guest], { side: "host", path: tmp }),
+      forwarderArgv(target, [{ host: 8080, guest: 80, bind: "127.0.0.1" }]),
+    ]) {
+      expect(argv).toContain("StrictHostKeyChecking=yes");
+      expect(argv).toContain(`UserKnownHostsFile=${target.knownHostsPath}`);
+      expect(argv).toContain(`HostKeyAlias=${loaded.domainName}`);
+    }
+    const block = sshConfigBlock("inject", target);
+    expect(block).toMatch(/^\s*StrictHostKeyChecking yes$/m);
+    expect(block).not.toMatch(/StrictHostKeyChecking (no|accept-new)|UserKnownHostsFile \/dev\/null/);
   });
 });
