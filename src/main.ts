@@ -4,9 +4,10 @@
  */
 import { type CommandDef, renderUsage, runCommand } from "citty";
 import { commands } from "./cli/commands/index";
-import { configureOutput, log, printData } from "./cli/output";
+import { printData } from "./cli/output";
 import { checkFlags, splitArgv } from "./cli/parse";
 import { ExitCode, isRumError, UsageError } from "./errors";
+import { configureLog, log } from "./log";
 import { didYouMean } from "./util/suggest";
 import { revision, version } from "./version";
 
@@ -20,7 +21,7 @@ const root: CommandDef = {
 async function main(argv: string[]): Promise<number> {
   const { verb, rest, help, version: wantVersion } = splitArgv(argv);
   const verbose = argv.includes("-v") || argv.includes("--verbose");
-  configureOutput({ verbose, quiet: argv.includes("-q") || argv.includes("--quiet") });
+  configureLog({ verbose, quiet: argv.includes("-q") || argv.includes("--quiet") });
   try {
     if (wantVersion && !verb) {
       printData(`rum ${version} (${revision})`);

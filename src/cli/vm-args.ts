@@ -1,7 +1,7 @@
 /** What every VM command does first: load rum.toml from `-c` (or ./rum.toml). */
 import { type LoadedConfig, loadConfig } from "../config/load";
+import { recordTo } from "../log";
 import { vmStateDir } from "../state/paths";
-import { recordTo } from "./output";
 
 export function loadFromArgs(args: { config?: string }): Promise<LoadedConfig> {
   return loadConfig(args.config ? { path: args.config } : {});

@@ -4,8 +4,9 @@
  * an open port is noticed almost at once; each phase has its own deadline and
  * a timeout names the phase and the log to read.
  */
-import { step } from "../cli/output";
+
 import { RumError } from "../errors";
+import { step } from "../log";
 import { updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { tcpOpen } from "./address";
@@ -20,7 +21,7 @@ const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
 async function poll<T>(
   phase: string,
   timeoutMs: number,
-  hint: string,
+  hint: string | (() => string),
   probe: () => Promise<T | null>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +30,7 @@ async function poll<T>(
     if (value !== null) return value;
     if (Date.now() > deadline) {
       throw new RumError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${phase}`, {
-        hint,
+        hint: typeof hint === "string" ? hint : hint(),
       });
     }
     await Bun.sleep(POLL_MS);
@@ -64,7 +65,7 @@ export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
     poll(
       "SSH login",
       SSH_TIMEOUT_MS,
-      `ssh said: ${last || "nothing"}; see \`rum log --console\``,
+      () => `ssh said: ${last || "nothing"}; see \`rum log --console\``,
       async () => {
         const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
         last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";

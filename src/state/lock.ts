@@ -3,8 +3,8 @@
  * the owner's PID; a lock whose owner is gone (killed, crashed) is taken over.
  */
 import { randomUUID } from "node:crypto";
-import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "pathe";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "pathe";
 import { RumError } from "../errors";
 
 export interface Lock {
@@ -42,7 +42,12 @@ async function readLock(path: string): Promise<string | null> {
  */
 async function tryCreate(path: string, mine: string): Promise<boolean> {
   const tmp = `${path}.${randomUUID()}`;
-  await writeFile(tmp, mine, { mode: 0o600 });
+  await writeFile(tmp, mine, { mode: 0o600 }).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== "ENOENT") throw e;
+    // `rum destroy` removed the state dir while we waited: the VM starts afresh.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(tmp, mine, { mode: 0o600 });
+  });
   try {
     await link(tmp, path);
     return true;

@@ -6,9 +6,10 @@
 import { existsSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "pathe";
-import { log, step } from "../cli/output";
 import { createVolume, uploadVolume, volumeExists } from "../host/pool";
 import type { Virsh } from "../host/virsh";
+import { log, step } from "../log";
+import { lockVm } from "../state/lock";
 import { importsDir } from "../state/paths";
 
 export interface BaseImage {
@@ -25,6 +26,22 @@ export async function ensureBaseVolume(v: Virsh, img: BaseImage): Promise<string
   const name = baseVolumeName(img);
   const marker = join(importsDir(v.uri), name);
   if (existsSync(marker) && (await volumeExists(v, name))) return name;
+  // Two VMs of one image may start at once: one imports, the other waits and reuses it.
+  const lock = await lockVm(
+    join(importsDir(v.uri), `${name}.importing`),
+    `the import of ${name}`,
+    30 * 60_000,
+  );
+  try {
+    if (existsSync(marker) && (await volumeExists(v, name))) return name;
+    await importBase(v, img, name, marker);
+  } finally {
+    await lock.release();
+  }
+  return name;
+}
+
+async function importBase(v: Virsh, img: BaseImage, name: string, marker: string): Promise<void> {
   await step(`importing base image into pool (${name})`, async () => {
     const size = (await stat(img.path)).size;
     if (!(await volumeExists(v, name))) await createVolume(v, name, size, "raw");
@@ -33,5 +50,4 @@ export async function ensureBaseVolume(v: Virsh, img: BaseImage): Promise<string
   });
   await mkdir(importsDir(v.uri), { recursive: true });
   await writeFile(marker, `${img.sha256}\n`);
-  return name;
 }

@@ -1,5 +1,5 @@
 /** Attaching the serial console (`virsh console`) to the user's terminal. */
-import { log } from "../cli/output";
+import { log } from "../log";
 import type { Vm } from "./context";
 
 export function canAttachConsole(): boolean {

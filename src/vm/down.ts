@@ -1,7 +1,7 @@
 /** `rum down`: ACPI power-off, forced off after a timeout; says which happened. */
 
-import { log } from "../cli/output";
 import type { LoadedConfig } from "../config/load";
+import { log } from "../log";
 import { lockVm } from "../state/lock";
 import { ensureStateDir } from "../state/vm-state";
 import { openVm } from "./context";

@@ -3,7 +3,7 @@
  * host-only when missing), DHCP reservations for fixed addresses, bridges —
  * and their removal by `destroy` when rum made them and nothing else uses them.
  */
-import { log } from "../cli/output";
+
 import { ensureDefaultNetwork } from "../host/network";
 import {
   checkBridge,
@@ -12,6 +12,7 @@ import {
   removeNetworkIfUnused,
   reserveAddress,
 } from "../host/networks";
+import { log } from "../log";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
 

@@ -2,10 +2,11 @@
  * After `virsh start`: wait for each readiness phase, stream provisioning
  * output, and record what finished so an interrupted wait resumes correctly.
  */
-import { log } from "../cli/output";
+
 import { followProvision, provisionFailed } from "../guest/provision";
 import { waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
 import { guestRun, requireTarget } from "../guest/session";
+import { log } from "../log";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
 

@@ -3,7 +3,6 @@
  * Idempotent: every phase checks what is already there and skips its work.
  */
 
-import { log, step } from "../cli/output";
 import type { LoadedConfig } from "../config/load";
 import { domainXml } from "../domain/index";
 import { RumError } from "../errors";
@@ -13,6 +12,7 @@ import { sshTarget, vmKeys } from "../guest/session";
 import { ensurePool } from "../host/pool";
 import { ensureImage } from "../image/ensure";
 import type { ProgressRenderer } from "../image/progress";
+import { log, step } from "../log";
 import { lockVm } from "../state/lock";
 import { ensureStateDir, readState, updateState } from "../state/vm-state";
 import { ensureBaseVolume } from "./base-volume";

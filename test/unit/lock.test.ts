@@ -3,7 +3,7 @@
 // process or in several) never hold it at the same time.
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RumError } from "../../src/errors";
@@ -107,6 +107,19 @@ describe("lockVm", () => {
     const again = await lockVm(dir, "VM demo");
     await again.release();
     expect(existsSync(join(dir, "lock"))).toBe(false);
+  });
+
+  test("a waiter whose state dir is removed by the holder (rum destroy) gets the lock in a fresh 0700 dir", async () => {
+    const first = await lockVm(dir, "VM demo");
+    const waiting = lockVm(dir, "VM demo", 5000);
+    await Bun.sleep(300);
+    // What `rum destroy` does while holding the lock.
+    await rm(dir, { recursive: true, force: true });
+    await first.release();
+    const second = await waiting;
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await readFile(join(dir, "lock"), "utf8")).trim()).toStartWith(String(process.pid));
+    await second.release();
   });
 
   test("two concurrent takers in one process: exactly one holds it, the other gets it after release", async () => {

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
+import { log } from "../../log";
 import { destroy } from "../../vm/destroy";
 import { connectArg, globalArgs } from "../args";
-import { log } from "../output";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({

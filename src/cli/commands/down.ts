@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
+import { log } from "../../log";
 import { down } from "../../vm/down";
 import { connectArg, globalArgs } from "../args";
-import { log } from "../output";
 import { loadAndRecord } from "../vm-args";
 
 const SAID = {

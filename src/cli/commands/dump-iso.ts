@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
+import { log } from "../../log";
 import { dumpSeed } from "../../vm/dump-seed";
 import { connectArg, globalArgs } from "../args";
-import { log, printData } from "../output";
+import { printData } from "../output";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({

@@ -6,9 +6,10 @@ import { ensureImage } from "../../image/ensure";
 import { createProgressRenderer, formatBytes } from "../../image/progress";
 import { searchRegistry } from "../../image/registry";
 import { resolveImage } from "../../image/resolve";
+import { log } from "../../log";
 import { didYouMean } from "../../util/suggest";
 import { globalArgs, jsonArg } from "../args";
-import { log, printData, printJson } from "../output";
+import { printData, printJson } from "../output";
 import { checkFlags } from "../parse";
 
 const yesArg = {

@@ -3,8 +3,8 @@ import { defaultInitValues, writeInitConfig } from "../../config/init";
 import type { InitValues } from "../../config/template";
 import { RumError } from "../../errors";
 import { registry } from "../../image/registry";
+import { log } from "../../log";
 import { globalArgs } from "../args";
-import { log } from "../output";
 
 export default defineCommand({
   meta: {

@@ -50,10 +50,13 @@ export default defineCommand({
           hint: "use --console or --rum",
         });
       return follow(
-        sshArgv(await requireTarget(vm), {
-          command: ["sudo", "tail", "-n", "+1", "-F", ...logs],
-          batch: true,
-        }),
+        sshArgv(
+          { ...(await requireTarget(vm)), sshCommand: "ssh" },
+          {
+            command: ["sudo", "tail", "-n", "+1", "-F", ...logs],
+            batch: true,
+          },
+        ),
       );
     }
     if (args.console || args.all) printData(await Bun.file(await consoleLog(vm)).text());

@@ -2,10 +2,11 @@ import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { followProvision, provisionFailed } from "../../guest/provision";
 import { requireTarget } from "../../guest/session";
+import { log } from "../../log";
 import type { ProvisionKind } from "../../seed/cloudinit/guest-paths";
 import { openVm } from "../../vm/context";
 import { connectArg, globalArgs } from "../args";
-import { log, printData } from "../output";
+import { printData } from "../output";
 import { loadAndRecord } from "../vm-args";
 
 export default defineCommand({

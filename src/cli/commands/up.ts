@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { createProgressRenderer } from "../../image/progress";
+import { log } from "../../log";
 import { attachConsole, canAttachConsole } from "../../vm/console";
 import { openVm } from "../../vm/context";
 import { up } from "../../vm/up";
 import { connectArg, globalArgs } from "../args";
-import { log } from "../output";
 import { loadAndRecord } from "../vm-args";
 
 export default defineCommand({
