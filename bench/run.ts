@@ -90,7 +90,7 @@ Every figure is a median measured in the same run as its baseline; spreads are m
 | \`rum --version\` start-up | ${startup.version.medianMs} ms (${startup.version.minMs}–${startup.version.maxMs}) | — | < 50 ms | ${ok(startup.version.medianMs < 50)} |
 | \`rum validate\` (load + check config) | ${startup.validate.medianMs} ms (${startup.validate.minMs}–${startup.validate.maxMs}) | — | — | |
 | seed ISO (3 files) | ${iso.seed3FilesMedianMs} ms | — | < 5 ms | ${ok(iso.seed3FilesMedianMs < 5)} |
-| ISO writer, 64 MiB payload | ${iso.payload64MiBThroughputGBps} GB/s (${iso.payload64MiBMedianMs} ms) | allocate + copy 64 MiB: ${iso.freshAllocPlusCopyFloorMs} ms | ≥ 1 GB/s | ${ok(iso.payload64MiBThroughputGBps >= 1)} |
+| ISO writer, 64 MiB payload | ${iso.payload64MiBThroughputGBps} GB/s (${iso.payload64MiBMedianMs} ms) | allocate + copy 64 MiB: ${iso.freshAllocPlusCopyFloorMs} ms | ≥ 1 GB/s | ${ok(iso.payload64MiBThroughputGBps >= 1)}${iso.payload64MiBThroughputGBps < 1 && iso.payload64MiBMedianMs <= 1.1 * iso.freshAllocPlusCopyFloorMs ? " (within 10 % of the floor: the kernel faulting in 64 MiB of new pages is the limit, not the writer)" : ""} |
 | ISO writer, 64 MiB into a reused buffer | ${iso.payload64MiBReusedBufferGBps} GB/s | — | — | |
 | image download + sha256, ${download.sizeMiB} MiB, local HTTP | ${download.rum.MiBps} MiB/s | curl -o + sha256sum: ${download.curl.MiBps} MiB/s; curl alone: ${download.curl.downloadOnlyMiBps} MiB/s | ≥ 0.9× curl + sha256sum | ${ok(download.throughputRatio >= 0.9)} (${download.throughputRatio}× curl + sha256sum; ${download.throughputRatioDownloadOnly}× curl alone, which verifies nothing) |
 | peak RSS of that download | ${download.rum.peakRssMiB} MiB | — | < 150 MB | ${ok(download.rum.peakRssMiB * 2 ** 20 < 150e6)} |
