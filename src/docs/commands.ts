@@ -44,9 +44,11 @@ export function describeFlags(args: ArgsDef): FlagInfo[] {
   for (const [name, def] of Object.entries(args)) {
     if (def.type === "positional") continue;
     const alias = "alias" in def && def.alias ? [def.alias].flat() : [];
+    // A boolean that defaults to on is only ever typed as its negation (citty: --no-wait).
+    const negated = def.type === "boolean" && def.default === true;
     flags.push({
-      name,
-      aliases: alias,
+      name: negated ? `no-${name}` : name,
+      aliases: negated ? [] : alias,
       type: def.type === "string" ? "string" : "boolean",
       description: def.description ?? "",
       ...(def.valueHint ? { valueHint: def.valueHint } : {}),
