@@ -58,7 +58,6 @@ export function forwarderArgv(target: SshTarget, ports: readonly PortForward[]):
     "-T",
     "-p",
     String(targetPort(target)),
-    ...(target.proxyJump ? ["-J", target.proxyJump] : []),
     ...ports.flatMap((p) => ["-L", forwardSpec(p)]),
     sshDestination(target),
   ];

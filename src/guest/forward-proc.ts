@@ -41,8 +41,8 @@ export async function listeningPorts(pid: number): Promise<Set<number>> {
 const LISTEN = "0A";
 
 /**
- * SIGTERM the forwarder's process group (it leads its own session, and a `-J` jump
- * runs a second ssh in it), SIGKILL what is left after `graceMs`.
+ * SIGTERM the forwarder's process group (it leads its own session, and a jump host's
+ * ssh, ProxyJump or ProxyCommand, runs in it), SIGKILL what is left after `graceMs`.
  * Returns whether the forwarder was running.
  */
 export async function stopProcess(

@@ -10,10 +10,12 @@ import { step } from "../log";
 import { updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { tcpOpen } from "./address";
+import { checkJumpHost, jumpLabel } from "./jump";
 import { guestAddress, guestRun, sshTarget, vmKeys } from "./session";
 import type { SshTarget } from "./ssh-target";
 
 const POLL_MS = 250;
+const JUMP_POLL_MS = 1000;
 /** Boot under software emulation takes a minute or more; leave room for slow hosts. */
 const SSH_TIMEOUT_MS = 600_000;
 const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
@@ -23,6 +25,7 @@ async function poll<T>(
   timeoutMs: number,
   hint: string | (() => string),
   probe: () => Promise<T | null>,
+  intervalMs = POLL_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -33,7 +36,7 @@ async function poll<T>(
         hint: typeof hint === "string" ? hint : hint(),
       });
     }
-    await Bun.sleep(POLL_MS);
+    await Bun.sleep(intervalMs);
   }
 }
 
@@ -50,18 +53,25 @@ export async function waitForAddress(vm: Vm): Promise<string> {
 }
 
 export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
-  await step(`waiting for SSH port on ${ip}`, () =>
-    poll(
-      "TCP port 22",
-      SSH_TIMEOUT_MS,
-      "sshd did not start in the guest: see `rum log --console`",
-      async () => ((await tcpOpen(ip, 22, 1000)) ? true : null),
-    ),
-  );
   const target = sshTarget(vm, await vmKeys(vm), ip);
+  const direct = !target.proxyJump && !target.jumpHost;
+  // Behind a jump host the guest's network is routable only from there: a TCP probe from
+  // this machine would say nothing (or, worse, reach some other host with that address).
+  if (direct) {
+    await step(`waiting for SSH port on ${ip}`, () =>
+      poll(
+        "TCP port 22",
+        SSH_TIMEOUT_MS,
+        "sshd did not start in the guest: see `rum log --console`",
+        async () => ((await tcpOpen(ip, 22, 1000)) ? true : null),
+      ),
+    );
+  }
+  if (target.jumpHost) await checkJumpHost(target.jumpHost);
   await updateState(vm.stateDir, { address: ip });
   let last = "";
-  await step("waiting for SSH login", () =>
+  const via = target.jumpHost ? ` through ${jumpLabel(target.jumpHost)}` : "";
+  await step(`waiting for SSH login${direct ? "" : ` on ${ip}`}${via}`, () =>
     poll(
       "SSH login",
       SSH_TIMEOUT_MS,
@@ -71,6 +81,8 @@ export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
         last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
         return r.exitCode === 0 ? true : null;
       },
+      // Each try through a jump host is a new connection to it: a gentler pace.
+      direct ? POLL_MS : JUMP_POLL_MS,
     ),
   );
   return target;

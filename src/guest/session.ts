@@ -8,6 +8,7 @@ import { type RunOptions, type RunResult, run } from "../host/proc";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { nicAddress } from "./address";
+import { jumpHostFromUri } from "./jump";
 import { ensureVmKeys, type VmKeys } from "./keys";
 import { type SshArgvOptions, sshArgv } from "./ssh-argv";
 import { controlPathFor } from "./ssh-control-path";
@@ -42,16 +43,15 @@ export async function guestAddress(vm: Vm): Promise<string | null> {
   });
 }
 
-/** A jump host from a qemu+ssh:// URI: the libvirt host itself. */
-export function proxyJumpFor(vm: Vm): string | undefined {
+/** How the guest is reached: `[ssh] proxy_jump` as written, else the libvirt host of an ssh URI. */
+export function jumpFor(vm: Vm): Pick<SshTarget, "proxyJump" | "jumpHost"> {
   const explicit = vm.loaded.config.ssh.proxy_jump;
-  if (explicit) return explicit;
-  const m = /^qemu\+ssh:\/\/([^/?]+)/.exec(vm.virsh.uri);
-  return m?.[1];
+  if (explicit) return { proxyJump: explicit };
+  const jumpHost = jumpHostFromUri(vm.virsh.uri);
+  return jumpHost ? { jumpHost } : {};
 }
 
 export function sshTarget(vm: Vm, keys: VmKeys, host: string): SshTarget {
-  const jump = proxyJumpFor(vm);
   return {
     host,
     user: vm.loaded.config.ssh.user ?? vm.loaded.config.user.name,
@@ -60,7 +60,7 @@ export function sshTarget(vm: Vm, keys: VmKeys, host: string): SshTarget {
     hostKeyAlias: keys.hostKeyAlias,
     controlPath: controlPathFor(vm.stateDir, vm.domain),
     sshCommand: vm.loaded.config.ssh.command,
-    ...(jump ? { proxyJump: jump } : {}),
+    ...jumpFor(vm),
   };
 }
 

@@ -2,17 +2,20 @@
  * argv for `ssh` and `scp` to a guest. Every call pins the guest's host key (per-VM
  * known_hosts + HostKeyAlias, StrictHostKeyChecking=yes) and shares one master connection.
  */
+import { jumpOptions } from "./jump";
 import {
   CONTROL_PERSIST,
   configValue,
   type SshTarget,
   scpRemotePrefix,
+  shellQuote,
   sshDestination,
   sshPathValue,
   targetPort,
 } from "./ssh-target";
 
 export type { SshTarget } from "./ssh-target";
+export { shellQuote } from "./ssh-target";
 
 export interface SshArgvOptions {
   /** Guest command; each element reaches the guest as exactly one argument. */
@@ -46,6 +49,7 @@ export function connectionOptions(target: SshTarget, batch: boolean): string[] {
     "ServerAliveInterval=5",
     ...(batch ? ["BatchMode=yes"] : []),
     "LogLevel=ERROR",
+    ...jumpOptions(target, batch).map(([key, value]) => `${key}=${value}`),
   ];
   return options.flatMap((o) => ["-o", o]);
 }
@@ -58,7 +62,6 @@ export function sshArgv(target: SshTarget, opts: SshArgvOptions = {}): string[] 
     opts.tty ? "-t" : "-T",
     "-p",
     String(targetPort(target)),
-    ...(target.proxyJump ? ["-J", target.proxyJump] : []),
     sshDestination(target),
     ...(opts.extra ?? []),
   ];
@@ -97,7 +100,6 @@ export function scpArgv(
     ...(opts.recursive ? ["-r"] : []),
     "-P",
     String(targetPort(target)),
-    ...(target.proxyJump ? ["-J", target.proxyJump] : []),
     "--",
     ...sources.map(operand),
     operand(dest),
@@ -107,12 +109,4 @@ export function scpArgv(
 /** scp reads `a:b` as host `a`; `./a:b` is unambiguously local. */
 function scpLocalPath(path: string): string {
   return path.includes(":") && !path.startsWith("/") ? `./${path}` : path;
-}
-
-// No `=` (a leading NAME=value is an assignment in sh, `=cmd` a path lookup in zsh) and no `~`.
-const SAFE_WORD = /^[\w@%+:,./-]+$/;
-
-/** Quote arguments for a POSIX shell so that it splits them back into exactly `args`. */
-export function shellQuote(args: readonly string[]): string {
-  return args.map((a) => (SAFE_WORD.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
 }

@@ -5,6 +5,7 @@
  * block before any `Host *` section of their own ~/.ssh/config.
  */
 import { RumError } from "../errors";
+import { jumpOptions } from "./jump";
 import {
   CONTROL_PERSIST,
   configValue,
@@ -38,6 +39,7 @@ export function sshConfigBlock(name: string, target: SshTarget): string {
     ["ControlPath", sshPathValue(target.controlPath)],
     ["ControlPersist", CONTROL_PERSIST],
   ];
-  if (target.proxyJump) lines.push(["ProxyJump", configValue(target.proxyJump)]);
+  // Interactive: the jump hop may ask for a passphrase, as the user's own ssh would.
+  lines.push(...jumpOptions(target, false));
   return `Host ${name}\n${lines.map(([key, value]) => `  ${key} ${value}\n`).join("")}`;
 }

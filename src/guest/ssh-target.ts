@@ -18,10 +18,24 @@ export interface SshTarget {
   hostKeyAlias: string;
   /** ControlPath of the shared master connection (see `controlPathFor`). */
   controlPath: string;
-  /** Jump host (ssh `-J`), e.g. the libvirt host of a `qemu+ssh://` URI. */
+  /** `[ssh] proxy_jump` as the user wrote it (ssh `ProxyJump` syntax). */
   proxyJump?: string;
+  /** The libvirt host of a `qemu+ssh://` URI, reached with the URI's own parameters. */
+  jumpHost?: JumpHost;
   /** The `[ssh] command` setting, e.g. "ssh" or "kitty +kitten ssh"; default "ssh". */
   sshCommand?: string;
+}
+
+/** A jump host with the connection parameters a libvirt URI gives for it. */
+export interface JumpHost {
+  /** Host name or address (IPv6 without brackets). */
+  host: string;
+  user?: string;
+  port?: number;
+  /** libvirt's `keyfile` parameter: the identity for this hop. */
+  identityFile?: string;
+  /** libvirt's `known_hosts` parameter; else ssh's usual known_hosts files. */
+  knownHostsFile?: string;
 }
 
 /** Options rum sets on every connection; shared by ssh argv, scp argv and the ssh-config block. */
@@ -81,4 +95,12 @@ function checkTarget(target: SshTarget): void {
       });
     }
   }
+}
+
+// No `=` (a leading NAME=value is an assignment in sh, `=cmd` a path lookup in zsh) and no `~`.
+const SAFE_WORD = /^[\w@%+:,./-]+$/;
+
+/** Quote arguments for a POSIX shell so that it splits them back into exactly `args`. */
+export function shellQuote(args: readonly string[]): string {
+  return args.map((a) => (SAFE_WORD.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
 }

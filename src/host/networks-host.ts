@@ -8,21 +8,15 @@ import { existsSync, readdirSync } from "node:fs";
 import { RumError } from "../errors";
 import { parseCidr, type Subnet } from "./networks-ipv4";
 import { run } from "./proc";
+import { isRemoteUri } from "./uri";
 import type { Virsh } from "./virsh";
 
-const REMOTE_TRANSPORTS = new Set(["ssh", "libssh", "libssh2", "tls", "tcp"]);
 const SYS_NET = "/sys/class/net";
 /** Linux's IFNAMSIZ minus the terminating NUL. */
 export const MAX_IFNAME = 15;
 
-/** `qemu:///system` and `qemu+unix:///…` are local; a host part or a network transport is remote. */
-export function isRemoteUri(uri: string): boolean {
-  const m = /^[\w-]+(?:\+([\w-]+))?:\/\/([^/?]*)/.exec(uri);
-  if (!m) return false;
-  return REMOTE_TRANSPORTS.has(m[1] ?? "") || (m[2] ?? "") !== "";
-}
-
 /** Subnets from `ip -o -4 addr show` (the `inet a.b.c.d/nn` field). */
+
 export function parseIpAddr(out: string): Subnet[] {
   return [...out.matchAll(/\binet\s+(\S+)/g)].flatMap((m) => {
     const s = parseCidr(m[1] ?? "");

@@ -3,16 +3,13 @@ import { existsSync } from "node:fs";
 import { join } from "pathe";
 import type { DomainSpec } from "../domain/spec";
 import { POOL } from "../host/pool";
+import { isRemoteUri } from "../host/uri";
 import { version } from "../version";
 import type { Vm } from "./context";
 import type { ResolvedMount } from "./mounts";
 
 const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 const OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
-
-function isLocal(uri: string): boolean {
-  return /^qemu:\/\/\/(system|session)$/.test(uri);
-}
 
 /** Where the serial console is logged (read by `rum log --console`). */
 export function serialLogPath(vm: Vm): string {
@@ -27,7 +24,7 @@ export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]):
   // nested KVM here lacks; the plain OVMF pair is known to boot, so prefer it locally.
   const explicitOvmf =
     config.advanced.firmware === "uefi" &&
-    isLocal(vm.virsh.uri) &&
+    !isRemoteUri(vm.virsh.uri) &&
     existsSync(OVMF_CODE) &&
     existsSync(OVMF_VARS);
   return {

@@ -6,6 +6,7 @@ import { access, constants } from "node:fs/promises";
 import { join } from "pathe";
 import { RumError } from "../errors";
 import { guestRun, requireTarget } from "../guest/session";
+import { isRemoteUri } from "../host/uri";
 import { PROVISION_PATHS, type ProvisionKind } from "../seed/cloudinit/guest-paths";
 import type { Vm } from "./context";
 import { serialLogPath } from "./domain-spec";
@@ -14,11 +15,21 @@ export function rumLogPath(vm: Vm): string {
   return join(vm.logDir, "rum.log");
 }
 
+/** libvirt writes the console log on its own host: readable here only for a local URI. */
+export function consoleLogIsHere(vm: Vm): boolean {
+  return !isRemoteUri(vm.virsh.uri);
+}
+
+/** Where to read the console of a VM on a remote libvirt host. */
+export function remoteConsoleHint(vm: Vm): string {
+  return `read ${serialLogPath(vm)} on the libvirt host (${vm.virsh.uri}), or attach with \`virsh -c ${vm.virsh.uri} console ${vm.domain}\``;
+}
+
 /** The console log, checked readable (libvirt's log dir is root-only). */
 export async function consoleLog(vm: Vm): Promise<string> {
-  if (!/^qemu:\/\/\/(system|session)$/.test(vm.virsh.uri)) {
-    throw new RumError("the serial console log is on the remote libvirt host", {
-      hint: `read ${serialLogPath(vm)} there, or attach with \`virsh -c ${vm.virsh.uri} console ${vm.domain}\``,
+  if (!consoleLogIsHere(vm)) {
+    throw new RumError("the serial console log is a file on the remote libvirt host, not here", {
+      hint: remoteConsoleHint(vm),
     });
   }
   const path = serialLogPath(vm);

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { resolveMountSource } from "../config/mount-source";
 import { mountTag } from "../config/semantic";
 import { UsageError } from "../errors";
+import { isRemoteUri } from "../host/uri";
 import type { Vm } from "./context";
 
 export interface ResolvedMount {
@@ -26,7 +27,7 @@ export function hostHasVirtiofsd(): boolean {
 export function resolveMounts(vm: Vm): ResolvedMount[] {
   const { loaded } = vm;
   if (loaded.config.mounts.length === 0) return [];
-  if (!/^qemu:\/\/\/(system|session)$/.test(vm.virsh.uri)) {
+  if (isRemoteUri(vm.virsh.uri)) {
     throw new UsageError(
       `[[mounts]] share local folders, which a remote libvirt host (${vm.virsh.uri}) cannot reach`,
       {

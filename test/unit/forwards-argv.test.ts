@@ -66,9 +66,13 @@ describe("forwarderArgv", () => {
     expect(forwardSpec({ host: 1, guest: 2, bind: "::" })).toBe("[::]:1:127.0.0.1:2");
   });
 
-  test("a jump host (qemu+ssh://) is passed as -J", () => {
+  test("a jump host is passed on (ProxyJump as written, ProxyCommand for a libvirt host)", () => {
     const argv = forwarderArgv({ ...target, proxyJump: "me@libvirt-host" }, [web]);
-    expect(argv[argv.indexOf("-J") + 1]).toBe("me@libvirt-host");
+    expect(argv).toContain("ProxyJump=me@libvirt-host");
+    const derived = forwarderArgv({ ...target, jumpHost: { host: "kvm", port: 2222 } }, [web]);
+    expect(derived.find((a) => a.startsWith("ProxyCommand="))).toContain(
+      "-p 2222 -W '[%h]:%p' -- kvm",
+    );
   });
 
   test("the hash changes with ports, bind, address and keys, and only then", () => {

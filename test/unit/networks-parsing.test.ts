@@ -4,7 +4,7 @@
  * rewritten (rum's owner mark), and which networks a domain's NICs use.
  */
 import { describe, expect, test } from "bun:test";
-import { isRemoteUri, parseIpAddr, parseIpRoute } from "../../src/host/networks-host";
+import { parseIpAddr, parseIpRoute } from "../../src/host/networks-host";
 import {
   formatSubnet,
   netmaskPrefix,
@@ -17,6 +17,7 @@ import {
 import { newNetworkXml, parseNetwork, withOwners } from "../../src/host/networks-model";
 import { interfaceNetworks } from "../../src/host/networks-users";
 import { parseXml } from "../../src/host/networks-xml";
+import { isRemoteUri } from "../../src/host/uri";
 
 const cidr = (s: string) => parseCidr(s) as Subnet;
 

@@ -70,11 +70,10 @@ describe("sshArgv", () => {
     expect(argv).toContain("-t");
     expect(argv).not.toContain("-T");
     expect(options(argv).has("BatchMode")).toBe(false);
-    expect(argv.slice(-9)).toEqual([
+    expect(options(argv).get("ProxyJump")).toBe("me@libvirt-host");
+    expect(argv.slice(-7)).toEqual([
       "-p",
       "2222",
-      "-J",
-      "me@libvirt-host",
       "rum@192.168.122.10",
       "-L",
       "8080:localhost:80",

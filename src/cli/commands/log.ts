@@ -5,7 +5,13 @@ import { requireTarget } from "../../guest/session";
 import { sshArgv } from "../../guest/ssh-argv";
 import { PROVISION_PATHS } from "../../seed/cloudinit/guest-paths";
 import { openVm, type Vm } from "../../vm/context";
-import { consoleLog, provisioningLogs, rumLogPath } from "../../vm/logs";
+import {
+  consoleLog,
+  consoleLogIsHere,
+  provisioningLogs,
+  remoteConsoleHint,
+  rumLogPath,
+} from "../../vm/logs";
 import { connectArg, globalArgs } from "../args";
 import { printData } from "../output";
 import { loadFromArgs } from "../vm-args";
@@ -59,7 +65,9 @@ export default defineCommand({
         ),
       );
     }
-    if (args.console || args.all) printData(await Bun.file(await consoleLog(vm)).text());
+    if (args.all && !args.console && !consoleLogIsHere(vm)) {
+      printData(`(serial console: ${remoteConsoleHint(vm)})`);
+    } else if (args.console || args.all) printData(await Bun.file(await consoleLog(vm)).text());
     if (args.rum || args.all) {
       const path = rumLogPath(vm);
       printData(
