@@ -84,6 +84,19 @@ describe("misuse is exit 2 with a hint", () => {
   }
 });
 
+describe("remote libvirt", () => {
+  test("[[mounts]] are refused for a remote URI before anything is contacted", () => {
+    writeFileSync(
+      join(dir, "remote.toml"),
+      '[image]\nbase = "./disk.qcow2"\n[advanced]\nlibvirt_uri = "qemu+ssh://nobody@192.0.2.1/system"\n[[mounts]]\nsource = "."\ntarget = "/src"\n',
+    );
+    const r = rum("up", "-d", "-c", "remote.toml");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("remote libvirt host");
+    expect(r.err).toContain("hint:");
+  });
+});
+
 describe("dump-iso", () => {
   test("writes the seed files as rum's ISO reader sees them", () => {
     const out = join(dir, "seed");
