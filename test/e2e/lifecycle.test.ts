@@ -184,6 +184,8 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     const domain = JSON.parse((await rum("status", "--json")).stdout).domain;
     const sock = join(bed.env.XDG_DATA_HOME as string, "rum", domain, "ssh.sock");
     Bun.spawnSync(["ssh", "-o", `ControlPath=${sock}`, "-O", "exit", "rum-test"]);
+    // The master removes its socket as it exits, a moment after `-O exit` returns.
+    for (let i = 0; i < 50 && existsSync(sock); i++) await Bun.sleep(100);
     expect(existsSync(sock)).toBe(false);
     const r = await rum("exec", "--", "true");
     expect(r.code).toBe(255);
