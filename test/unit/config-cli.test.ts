@@ -3,10 +3,12 @@
 // and no stack traces.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { invalidCases, materialize } from "../fixtures/configs/invalid-cases";
+import { minimalResolved } from "../fixtures/configs/minimal-resolved";
+import { rumBinary } from "../support/binary";
 
 setDefaultTimeout(120_000);
 const repo = join(import.meta.dir, "../..");
@@ -14,32 +16,6 @@ const fixtures = join(repo, "test/fixtures/configs");
 let tmp = "";
 let rum = "";
 let n = 0;
-
-/** The binary under test: $RUM_BIN, or a private copy of a fresh dist/rum (dist/ may be rebuilt meanwhile). */
-async function binary(into: string): Promise<string> {
-  if (process.env.RUM_BIN) return process.env.RUM_BIN;
-  const built = await stat(join(repo, "dist/rum")).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await readdir(join(repo, "src"), { recursive: true });
-  const times = await Promise.all(
-    sources.map((f) => stat(join(repo, "src", f)).then((s) => s.mtimeMs)),
-  );
-  if (built < Math.max(...times)) {
-    expect(await Bun.spawn(["bun", "build.ts"], { cwd: repo, stdout: "ignore" }).exited).toBe(0);
-  }
-  const copy = join(into, "rum");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await copyFile(join(repo, "dist/rum"), copy);
-      if (Bun.spawnSync([copy, "--version"]).exitCode === 0) return copy;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-    await Bun.sleep(2000);
-  }
-}
 
 interface Run {
   code: number;
@@ -65,7 +41,7 @@ async function folder(name = `d${n++}`): Promise<string> {
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "rum-config-cli-"));
-  rum = await binary(tmp);
+  rum = rumBinary();
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
@@ -127,32 +103,7 @@ describe("rum validate on valid configs", () => {
       name: "minimal-project",
       domain: `rum-minimal-project-${id8}`,
     });
-    expect(out.config).toEqual({
-      name: "minimal-project",
-      image: { base: "debian-12" },
-      resources: { cpus: 2, memory_mb: 2048, disk: "20G" },
-      network: {
-        nat: true,
-        hostname: "minimal-project",
-        wait_for_ip: true,
-        ip_wait_timeout_s: 120,
-        interfaces: [],
-      },
-      provision: {},
-      advanced: {
-        libvirt_uri: "qemu:///system",
-        domain_type: "kvm",
-        machine: "q35",
-        firmware: "bios",
-        autologin: false,
-      },
-      ssh: { command: "ssh", authorized_keys: [], user: "rum" },
-      user: { name: "rum", groups: [] },
-      mounts: [],
-      drives: {},
-      fs: {},
-      ports: [],
-    });
+    expect(out.config).toEqual(minimalResolved("minimal-project"));
   });
 
   test("full: every section; the text output is the resolved TOML with name and domain", async () => {

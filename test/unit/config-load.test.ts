@@ -19,6 +19,7 @@ import { resolveMountSource } from "../../src/config/mount-source";
 import { ConfigError } from "../../src/config/problems";
 import { isRumError, UsageError } from "../../src/errors";
 import { invalidCases, materialize } from "../fixtures/configs/invalid-cases";
+import { minimalResolved } from "../fixtures/configs/minimal-resolved";
 
 const fixtures = join(import.meta.dir, "../fixtures/configs");
 let tmp = "";
@@ -121,32 +122,7 @@ describe("valid configs", () => {
     const id8 = createHash("sha256").update(path).digest("hex").slice(0, 8);
     expect(loaded).toMatchObject({ path, dir: join(tmp, "My Project"), name: "my-project", id8 });
     expect(loaded.domainName).toBe(`rum-my-project-${id8}`);
-    expect(loaded.config).toEqual({
-      name: "my-project",
-      image: { base: "debian-12" },
-      resources: { cpus: 2, memory_mb: 2048, disk: "20G" },
-      network: {
-        nat: true,
-        hostname: "my-project",
-        wait_for_ip: true,
-        ip_wait_timeout_s: 120,
-        interfaces: [],
-      },
-      provision: {},
-      advanced: {
-        libvirt_uri: "qemu:///system",
-        domain_type: "kvm",
-        machine: "q35",
-        firmware: "bios",
-        autologin: false,
-      },
-      ssh: { command: "ssh", authorized_keys: [], user: "rum" },
-      user: { name: "rum", groups: [] },
-      mounts: [],
-      drives: {},
-      fs: {},
-      ports: [],
-    });
+    expect(loaded.config).toEqual(minimalResolved("my-project"));
   });
 
   test("default file is rum.toml in cwd; <name>.rum.toml names the VM", async () => {
