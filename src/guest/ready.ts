@@ -88,12 +88,41 @@ export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
   return target;
 }
 
+/** ssh's own failure (connection lost, guest rebooting), as opposed to the remote command's. */
+const SSH_FAILED = 255;
+const SSH_RETRIES = 5;
+
 export async function waitForCloudInit(target: SshTarget): Promise<void> {
   await step("waiting for cloud-init to finish", async () => {
-    const r = await guestRun(target, ["cloud-init", "status", "--wait"], {
-      timeoutMs: CLOUD_INIT_TIMEOUT_MS,
-    });
+    const deadline = Date.now() + CLOUD_INIT_TIMEOUT_MS;
+    const wait = () =>
+      guestRun(target, ["cloud-init", "status", "--wait"], {
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+      });
+    let r = await wait();
+    // A dropped connection says nothing about cloud-init: ask again a few times.
+    for (let i = 1; r.exitCode === SSH_FAILED && i < SSH_RETRIES && Date.now() < deadline; i++) {
+      await Bun.sleep(2000);
+      r = await wait();
+    }
     if (r.exitCode === 0) return;
+    if (r.timedOut) {
+      throw new RumError(
+        `timed out after ${CLOUD_INIT_TIMEOUT_MS / 1000}s waiting for cloud-init to finish`,
+        {
+          hint: "see what it is doing with `rum log --console` or `rum exec -- cloud-init status --long`",
+        },
+      );
+    }
+    if (r.exitCode === SSH_FAILED) {
+      const why = r.stderr.trim().split("\n").pop() ?? "";
+      throw new RumError(
+        `lost the SSH connection to the guest while waiting for cloud-init: ${why}`,
+        {
+          hint: "check that the VM runs and its network is up (`rum status`, `rum log --console`), then run `rum up` again",
+        },
+      );
+    }
     const detail = await guestRun(target, ["sudo", "cloud-init", "status", "--long"], {
       timeoutMs: 20_000,
     });

@@ -50,7 +50,7 @@ export class Virsh {
       return new RumError(`libvirt is not reachable at ${this.uri}`, {
         hint: this.uri.includes("+ssh")
           ? "check that the remote host is up, that `ssh` to it works without a prompt, and that libvirtd runs there"
-          : "start the libvirt daemon (`sudo sh scripts/host-setup.sh`, or `systemctl start libvirtd`), then see `rum doctor`",
+          : "start the libvirt daemon (`sudo systemctl start libvirtd`, or `sudo libvirtd -d` where systemd does not run), then check with `rum doctor`",
         cause: e,
       });
     }

@@ -174,11 +174,13 @@ export interface FakeGuest {
  * A "guest" without a VM: keys made by ensureVmKeys in `stateDir` (alias = its base name),
  * and a server presenting the VM's host key and accepting its client key.
  */
-export async function startFakeGuest(stateDir: string): Promise<FakeGuest> {
+/** `config`: extra sshd_config lines, e.g. a ForceCommand that plays a guest command. */
+export async function startFakeGuest(stateDir: string, config: string[] = []): Promise<FakeGuest> {
   const keys = await ensureVmKeys(stateDir);
   const sshd = await startSshd({
     hostKeyPath: join(stateDir, "host_ed25519"),
     authorizedKeys: [keys.clientPub],
+    config,
   });
   const target: SshTarget = {
     host: sshd.host,

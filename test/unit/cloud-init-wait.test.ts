@@ -1,0 +1,57 @@
+/**
+ * Waiting for cloud-init over SSH: a guest whose cloud-init reports an error
+ * (played by a loopback sshd whose ForceCommand answers like Debian 12's
+ * cloud-init does) and a guest that cannot be reached are told apart.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "pathe";
+import { RumError } from "../../src/errors";
+import { waitForCloudInit } from "../../src/guest/ready";
+import { startFakeGuest, stopAllSshd } from "../support/sshd";
+
+const tmp = mkdtempSync(join(tmpdir(), "rum-ci-wait-"));
+afterAll(async () => {
+  await stopAllSshd();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function failure(p: Promise<void>): Promise<RumError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(RumError);
+  return e as RumError;
+}
+
+test("cloud-init's error: rum shows `status --long` and names the log", async () => {
+  const play = join(tmp, "cloud-init-fails.sh");
+  writeFileSync(
+    play,
+    `#!/bin/sh
+case "$SSH_ORIGINAL_COMMAND" in
+  *"status --long"*) printf 'status: error\\nerrors:\\n\\t- (scripts-user/RuntimeError) Runparts: 1 failures (runcmd) in 1 attempted commands\\n' ;;
+  *"status --wait"*) printf '....\\n'; exit 1 ;;
+  *) exec sh -c "$SSH_ORIGINAL_COMMAND" ;;
+esac
+`,
+  );
+  chmodSync(play, 0o755);
+  const guest = await startFakeGuest(join(tmp, "bad"), [`ForceCommand ${play}`]);
+  const e = await failure(waitForCloudInit(guest.target));
+  expect(e.message).toContain("cloud-init reported an error in the guest");
+  expect(e.message).toContain("Runparts: 1 failures (runcmd)");
+  expect(e.hint).toContain("/var/log/cloud-init.log");
+  await guest.stop();
+});
+
+test("a guest that cannot be reached is a lost connection, not a cloud-init error", async () => {
+  const guest = await startFakeGuest(join(tmp, "gone"));
+  await guest.stop();
+  const e = await failure(waitForCloudInit(guest.target));
+  expect(e.message).toContain("lost the SSH connection to the guest while waiting for cloud-init");
+  expect(e.message).not.toContain("cloud-init reported");
+  expect(e.hint).toContain("rum status");
+}, 30_000);
