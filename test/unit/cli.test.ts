@@ -1,7 +1,7 @@
 // The command-line frame, through the compiled binary: help, version, misuse.
 // Every misuse is exit 2 with a one-paragraph error and a hint, never a stack trace.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { readIso } from "../../src/seed/iso9660/reader";
@@ -81,6 +81,33 @@ describe("misuse is exit 2 with a hint", () => {
       expect(r.err).toContain("hint:");
       noTrace(r.err);
     });
+  }
+});
+
+test("a config the user may not read: exit 2 naming the file and permissions", () => {
+  // Root reads a mode-000 file anyway, so as root the binary runs as `nobody`.
+  const d = mkdtempSync(join(tmpdir(), "rum-unreadable-"));
+  try {
+    chmodSync(d, 0o755);
+    const bin = join(d, "rum");
+    copyFileSync(rumBinary(), bin);
+    chmodSync(bin, 0o755);
+    const file = join(d, "rum.toml");
+    writeFileSync(file, '[image]\nbase = "./disk.qcow2"\n');
+    chmodSync(file, 0);
+    const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
+    const r = Bun.spawnSync([...asUser, bin, "validate", "-c", file], {
+      cwd: d,
+      env: { PATH: process.env.PATH ?? "", HOME: d, NO_COLOR: "1" },
+    });
+    const err = r.stderr.toString();
+    expect(r.exitCode).toBe(2);
+    expect(err).toContain(`cannot read ${file}`);
+    expect(err).toMatch(/permission/i);
+    expect(err).toContain("hint:");
+    noTrace(err);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
   }
 });
 
