@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { resolve } from "pathe";
+import { type VmResult, vmSection } from "./doc-vm";
 
 const root = resolve(import.meta.dir, "..");
 
@@ -16,8 +17,6 @@ async function json<T>(argv: string[]): Promise<T> {
 }
 
 const ok = (met: boolean) => (met ? "met" : "**missed**");
-const ms = (s: { medianMs: number; minMs: number; maxMs: number }) =>
-  `${s.medianMs} ms (${s.minMs}–${s.maxMs})`;
 
 const STATUS_WHY = `
 Why \`rum status\` misses its target: it answers more than \`virsh domstate\` does (definition
@@ -26,24 +25,6 @@ and ownership, addresses, volumes, SSH master, forwards), and every libvirt ques
 in parallel, and its own start-up with config validation is the \`rum validate\` row above.
 Meeting 1.5× would need talking to libvirtd's RPC socket directly instead of through virsh.
 `;
-
-function vmSection(v: VmBench): string {
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-  const noopBase = v.virshDomstate.medianMs + v.sshOverMaster.medianMs;
-  return `## On a running guest (test image, software emulation, ${v.runs} runs each)
-
-| what | rum | baseline (same run) | ratio | target | |
-|---|---|---|---|---|---|
-| warm \`rum exec -- true\` | ${ms(v.execWarm)} | fresh \`ssh … true\`: ${ms(v.sshFresh)} | ${ratio(v.execWarm.medianMs, v.sshFresh.medianMs)} | ≤ 0.2× fresh ssh | ${ok(v.execWarm.medianMs <= 0.2 * v.sshFresh.medianMs)} |
-| (the floor under it) | — | \`ssh\` over the master: ${ms(v.sshOverMaster)} | ${ratio(v.execWarm.medianMs, v.sshOverMaster.medianMs)} | — | |
-| \`rum status\` | ${ms(v.status)} | \`virsh domstate\`: ${ms(v.virshDomstate)} | ${ratio(v.status.medianMs, v.virshDomstate.medianMs)} | ≤ 1.5× | ${ok(v.status.medianMs <= 1.5 * v.virshDomstate.medianMs)} |
-| no-op \`rum up\` | ${ms(v.noopUp)} | domstate + ssh over master: ${Math.round(noopBase)} ms | ${ratio(v.noopUp.medianMs, noopBase)} | ≤ 2× | ${ok(v.noopUp.medianMs <= 2 * noopBase)} |
-| \`rum down\` (ACPI) | ${v.down.seconds} s | — | | | |
-| cold \`rum up -d\` (image cached) | ${v.coldUp.seconds} s | — | | | |
-
-Where the cold start's time goes: ${v.coldUp.phases.map((p) => `${p.phase} ${p.seconds}s`).join("; ")}.
-${v.status.medianMs > 1.5 * v.virshDomstate.medianMs ? STATUS_WHY : ""}`;
-}
 
 if ((await Bun.spawn(["bun", "build.ts"], { cwd: root, stdout: "inherit" }).exited) !== 0)
   process.exit(1);
@@ -70,20 +51,12 @@ type Download = {
 const startup = await json<Startup>(["bun", "bench/startup.ts", "40"]);
 const iso = await json<Iso>(["bun", "bench/iso.ts"]);
 const download = await json<Download>(["bun", "bench/download.ts", "1024"]);
-type Stat = { medianMs: number; minMs: number; maxMs: number };
-type VmBench = {
-  runs: number;
-  coldUp: { seconds: number; phases: { phase: string; seconds: number }[] };
-  execWarm: Stat;
-  sshFresh: Stat;
-  sshOverMaster: Stat;
-  status: Stat;
-  virshDomstate: Stat;
-  noopUp: Stat;
-  down: { seconds: number };
-};
 const canRunVms = Bun.spawnSync(["virsh", "-c", "qemu:///system", "version"]).exitCode === 0;
-const vm = canRunVms ? await json<VmBench>(["bun", "bench/vm.ts", "15"]) : null;
+// The peers are installed only where they can be run, and before any guest boots.
+if (canRunVms && (await Bun.spawn(["sh", "bench/setup-peers.sh"], { cwd: root }).exited) !== 0)
+  process.exit(1);
+const coldRuns = process.env.BENCH_COLD_RUNS ?? "3";
+const vm = canRunVms ? await json<VmResult>(["bun", "bench/vm.ts", coldRuns, "15"]) : null;
 const size = Bun.file(resolve(root, "dist/rum")).size;
 const rev = (await Bun.$`git -C ${root} rev-parse --short HEAD`.nothrow().quiet().text()).trim();
 
@@ -110,10 +83,6 @@ bounded by the kernel faulting in pages, shown by the allocate + copy floor); th
 is \`rum image pull\` against \`curl -o\` then \`sha256sum\` for the same file from the same
 loopback server, page cache warm (bench/download.ts).
 
-${vm ? vmSection(vm) : "VM benchmarks were skipped: libvirt is not reachable on this host."}
-
-Not measured yet: cold start against hand-typed virsh, vagrant-libvirt and virt-install, and
-\`rum down\` against \`virsh shutdown\` + wait (the peers' set-up is still to be written).
-`;
+${vm ? vmSection(vm, STATUS_WHY) : "VM benchmarks were skipped: libvirt is not reachable on this host."}`;
 await Bun.write(resolve(root, "docs/benchmarks.md"), doc);
 console.log(doc);

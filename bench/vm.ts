@@ -1,117 +1,151 @@
 /**
- * VM benchmarks on the real libvirt with the e2e test image (software
- * emulation): a cold `rum up -d` with its phases, then, on the running guest,
- * each rum command against its hand-typed equivalent in the same run:
- * warm `rum exec -- true` vs a fresh `ssh … true` and `ssh` over the master;
- * `rum status` vs `virsh domstate`; a no-op `rum up` vs domstate + ssh;
- * `rum down` (ACPI) time. Prints one JSON document.   bun bench/vm.ts [N]
+ * VM benchmarks, rum against its peers in one run on the e2e test image, one
+ * guest at a time (software emulation on few cores: two guests would slow
+ * each other): rounds of cold starts to ready, each contender once per round
+ * with the starting contender rotated, stops timed after each; the warm
+ * commands on the first round's guests. Every domain, volume, pool, box and
+ * file made is removed at the end, also after a failure. Prints one JSON
+ * document.   bun bench/vm.ts [COLD_RUNS] [WARM_RUNS]
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "pathe";
+import { Cleanup } from "./lib/cleanup";
+import { shutdownAndWait, VIRSH } from "./lib/guest";
+import { run, type Stat, sample } from "./lib/proc";
+import { ContentionLog, waitQuiet } from "./lib/quiet";
+import { vagrantBox, vagrantUp } from "./peers/vagrant";
+import { type Booted, handTypedUp, IMAGES } from "./peers/virsh";
+import { virtInstallUp } from "./peers/virt-install";
+import type { RumCold, RumWarm } from "./rum-vm";
+import { rumCold, rumDestroy, rumDown, rumProject, rumWarm } from "./rum-vm";
 
-const runs = Number(process.argv[2] ?? 15);
+const coldRuns = Number(process.argv[2] ?? 3);
+const warmRuns = Number(process.argv[3] ?? 15);
 const root = resolve(import.meta.dir, "..");
-const rumBin = join(root, "dist/rum");
-const home = mkdtempSync(join(tmpdir(), "rum-bench-vm-"));
-const env = {
-  ...process.env,
-  HOME: home,
-  XDG_DATA_HOME: join(home, "data"),
-  XDG_CACHE_HOME: join(home, "cache"),
-  NO_COLOR: "1",
+
+type Cold = Omit<Booted, "keys" | "ip" | "domain"> & { upS?: number };
+const strip = ({ keys: _k, ip: _i, domain: _d, ...m }: Booted & { upS?: number }): Cold => m;
+const result = {
+  coldRuns,
+  warmRuns,
+  quietWaitLeft: [] as string[],
+  contention: [] as string[],
+  rum: { cold: [] as RumCold[], down: [] as number[], warm: null as RumWarm | null },
+  virsh: { cold: [] as Cold[], stop: [] as number[], domstate: null as Stat | null },
+  virtInstall: { cold: [] as Cold[] },
+  vagrant: {
+    cold: [] as Cold[],
+    halt: [] as number[],
+    status: null as Stat | null,
+    sshC: null as Stat | null,
+  },
+  errors: [] as string[],
+  cleanupFailures: [] as string[],
 };
-const image = Bun.spawnSync(["bash", join(root, "test/e2e/image/build.sh")])
-  .stdout.toString()
+
+const image = (await run(["bash", join(root, "test/e2e/image/build.sh")])).stdout
   .trim()
   .split("\n")
   .pop() as string;
-writeFileSync(
-  join(home, "rum.toml"),
-  `name = "bench"\n[image]\nbase = "${image}"\n[resources]\ncpus = 2\nmemory_mb = 1024\ndisk = "4G"\n[network]\nip_wait_timeout_s = 900\n[advanced]\ndomain_type = "qemu"\n`,
-);
+const work = mkdtempSync(join(tmpdir(), "rum-bench-vm-"));
+const clean = await Cleanup.snapshot();
+clean.file(work);
+const contention = new ContentionLog();
 
-function time(argv: string[]): { ms: number; code: number; stderr: string; stdout: string } {
-  const t = Bun.nanoseconds();
-  const r = Bun.spawnSync(argv, { cwd: home, env, stdin: "ignore" });
-  return {
-    ms: (Bun.nanoseconds() - t) / 1e6,
-    code: r.exitCode,
-    stderr: r.stderr.toString(),
-    stdout: r.stdout.toString(),
-  };
+/** Runs one contender's round; a failure is recorded and the others go on. */
+async function attempt(who: string, fn: () => Promise<void>): Promise<void> {
+  await contention.check();
+  try {
+    await fn();
+  } catch (e) {
+    result.errors.push(`${who}: ${(e as Error).message.slice(0, 600)}`);
+    console.error(`bench: ${who} failed: ${(e as Error).message}`);
+  }
 }
 
-function median(argv: string[]): { medianMs: number; minMs: number; maxMs: number } {
-  const ms = Array.from({ length: runs }, () => {
-    const r = time(argv);
-    if (r.code !== 0) throw new Error(`${argv.join(" ")}: exit ${r.code}\n${r.stderr}`);
-    return r.ms;
-  }).sort((a, b) => a - b);
-  const r1 = (n: number) => Math.round(n * 10) / 10;
-  return {
-    medianMs: r1(ms[Math.floor(runs / 2)] ?? 0),
-    minMs: r1(ms[0] ?? 0),
-    maxMs: r1(ms[runs - 1] ?? 0),
-  };
-}
+const onSignal = async () => {
+  await clean.run();
+  process.exit(130);
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
-const rum = (...args: string[]) => [rumBin, ...args];
 try {
-  const cold = time(rum("up", "-d"));
-  if (cold.code !== 0) throw new Error(`rum up failed:\n${cold.stderr}`);
-  const phases = [...cold.stderr.matchAll(/✔ (.+) \((\d+\.\d)s\)/g)].map((m) => ({
-    phase: m[1],
-    seconds: Number(m[2]),
-  }));
-  const s = JSON.parse(time(rum("status", "--json")).stdout);
-  const stateDir = join(home, "data", "rum", s.domain);
-  const base = [
-    "-o",
-    `IdentityFile=${join(stateDir, "id_ed25519")}`,
-    "-o",
-    "IdentitiesOnly=yes",
-    "-o",
-    `UserKnownHostsFile=${join(stateDir, "known_hosts")}`,
-    "-o",
-    `HostKeyAlias=${s.domain}`,
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "LogLevel=ERROR",
+  result.quietWaitLeft = await waitQuiet(Number(process.env.BENCH_QUIET_MIN ?? 15));
+  // "Image cached" for the peers: a copy of the test image next to their disks, like rum's pool copy.
+  const base = join(IMAGES, "rumbench-base.qcow2");
+  clean.file(base);
+  copyFileSync(image, base);
+  const rumP = rumProject(work, image);
+  clean.add("rum destroy", () => rumDestroy(rumP));
+  const vagrantOpts = await vagrantBox(work, base, clean);
+
+  const contenders: [string, (round: number) => Promise<void>][] = [
+    [
+      "rum",
+      async (r) => {
+        result.rum.cold.push(await rumCold(rumP));
+        if (r === 0) result.rum.warm = await rumWarm(rumP, warmRuns);
+        result.rum.down.push(await rumDown(rumP));
+        await rumDestroy(rumP);
+      },
+    ],
+    [
+      "hand-typed virsh",
+      async (r) => {
+        const b = await handTypedUp(`rumbench-virsh-${r}`, base, join(work, `virsh-${r}`), clean);
+        result.virsh.cold.push(strip(b));
+        if (r === 0)
+          result.virsh.domstate = await sample(warmRuns, [...VIRSH, "domstate", b.domain]);
+        result.virsh.stop.push(await shutdownAndWait(b.domain));
+      },
+    ],
+    [
+      "virt-install",
+      async (r) => {
+        const b = await virtInstallUp(`rumbench-vi-${r}`, base, join(work, `vi-${r}`), clean);
+        result.virtInstall.cold.push(strip(b));
+        await run([...VIRSH, "destroy", b.domain]);
+      },
+    ],
+    [
+      "vagrant",
+      async (r) => {
+        const b = await vagrantUp(`rumbench-vg-${r}`, work, vagrantOpts, clean);
+        result.vagrant.cold.push(strip(b));
+        if (r === 0) {
+          result.vagrant.status = await sample(
+            Math.min(warmRuns, 5),
+            ["vagrant", "status"],
+            b.vagrant.opts,
+          );
+          result.vagrant.sshC = await sample(
+            Math.min(warmRuns, 5),
+            ["vagrant", "ssh", "-c", "true"],
+            b.vagrant.opts,
+          );
+        }
+        const halt = await run(["vagrant", "halt"], b.vagrant.opts);
+        if (halt.code !== 0) throw new Error(`vagrant halt: exit ${halt.code}\n${halt.stderr}`);
+        result.vagrant.halt.push(Math.round(halt.ms / 100) / 10);
+        await run(["vagrant", "destroy", "-f"], b.vagrant.opts);
+      },
+    ],
   ];
-  const dest = `${s.ssh.user}@${s.ssh.address}`;
-  const result = {
-    runs,
-    coldUp: { seconds: Math.round(cold.ms / 100) / 10, phases },
-    execWarm: median(rum("exec", "--", "true")),
-    sshFresh: median([
-      "ssh",
-      ...base,
-      "-o",
-      "ControlMaster=no",
-      "-o",
-      "ControlPath=none",
-      dest,
-      "true",
-    ]),
-    sshOverMaster: median([
-      "ssh",
-      ...base,
-      "-o",
-      `ControlPath=${join(stateDir, "ssh.sock")}`,
-      dest,
-      "true",
-    ]),
-    status: median(rum("status")),
-    virshDomstate: median(["virsh", "-c", "qemu:///system", "domstate", s.domain]),
-    noopUp: median(rum("up", "-d")),
-    down: { seconds: Math.round(time(rum("down")).ms / 100) / 10 },
-  };
-  console.log(JSON.stringify(result, null, 2));
+  // BENCH_ONLY=rum,vagrant,… runs a subset (for working on one contender).
+  const only = process.env.BENCH_ONLY?.split(",");
+  for (let r = 0; r < coldRuns; r++)
+    for (let i = 0; i < contenders.length; i++) {
+      const [who, fn] = contenders[(r + i) % contenders.length] as (typeof contenders)[number];
+      if (only && !only.some((o) => who.includes(o))) continue;
+      console.error(`bench: round ${r + 1}/${coldRuns}: ${who}`);
+      await attempt(who, () => fn(r));
+    }
+} catch (e) {
+  result.errors.push(`setup: ${(e as Error).message.slice(0, 600)}`);
 } finally {
-  Bun.spawnSync(rum("destroy", "--yes"), { cwd: home, env });
-  rmSync(home, { recursive: true, force: true });
+  result.cleanupFailures = await clean.run();
+  result.contention = [...contention.seen];
 }
+console.log(JSON.stringify(result, null, 2));

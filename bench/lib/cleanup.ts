@@ -1,0 +1,92 @@
+/**
+ * Undoing everything the benchmark and the peers leave on the host, and
+ * nothing else. Contenders register what they create (domains, volumes,
+ * files, their own clean-up steps); pools the peers define behind our back
+ * (`default` by vagrant-libvirt, `boot` and `images` by virt-install) are
+ * removed only when they did not exist before the run. Pools are undefined,
+ * never deleted: their folders may hold other tools' files (rum's own pool
+ * lives under /var/lib/libvirt/images/rum).
+ */
+import { chmodSync, rmSync, statSync } from "node:fs";
+import { VIRSH } from "./guest";
+import { run } from "./proc";
+
+const PEER_POOLS = ["default", "boot", "images"];
+const IMAGES_DIR = "/var/lib/libvirt/images";
+
+async function names(kind: "pool-list" | "net-list"): Promise<string[]> {
+  const r = await run([...VIRSH, kind, "--all", "--name"]);
+  return r.stdout
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export class Cleanup {
+  private steps: { what: string; fn: () => Promise<unknown> }[] = [];
+  private constructor(
+    private readonly poolsBefore: string[],
+    private readonly netsBefore: string[],
+    private readonly imagesMode: number | undefined,
+  ) {}
+
+  static async snapshot(): Promise<Cleanup> {
+    let mode: number | undefined;
+    try {
+      mode = statSync(IMAGES_DIR).mode & 0o7777;
+    } catch {}
+    return new Cleanup(await names("pool-list"), await names("net-list"), mode);
+  }
+
+  /** A step run at the end, last registered first. */
+  add(what: string, fn: () => Promise<unknown>): void {
+    this.steps.push({ what, fn });
+  }
+
+  domain(name: string): void {
+    this.add(`domain ${name}`, async () => {
+      await run([...VIRSH, "destroy", name]);
+      await run([...VIRSH, "undefine", name]);
+    });
+  }
+
+  file(path: string): void {
+    this.add(`file ${path}`, async () => rmSync(path, { recursive: true, force: true }));
+  }
+
+  /** Deletes pool volumes whose name matches, e.g. vagrant's uploaded box image. */
+  volumes(pool: string, match: RegExp): void {
+    this.add(`volumes ${match} in ${pool}`, async () => {
+      const r = await run([...VIRSH, "vol-list", pool]);
+      for (const line of r.stdout.split("\n").slice(2)) {
+        const name = line.trim().split(/\s+/)[0];
+        if (name && match.test(name)) await run([...VIRSH, "vol-delete", "--pool", pool, name]);
+      }
+    });
+  }
+
+  async run(): Promise<string[]> {
+    const failed: string[] = [];
+    for (const s of this.steps.reverse()) {
+      try {
+        await s.fn();
+      } catch (e) {
+        failed.push(`${s.what}: ${(e as Error).message}`);
+      }
+    }
+    this.steps = [];
+    for (const pool of PEER_POOLS) {
+      if (this.poolsBefore.includes(pool) || !(await names("pool-list")).includes(pool)) continue;
+      await run([...VIRSH, "pool-destroy", pool]);
+      await run([...VIRSH, "pool-undefine", pool]);
+    }
+    for (const net of await names("net-list"))
+      if (!this.netsBefore.includes(net) && net.startsWith("vagrant-libvirt")) {
+        await run([...VIRSH, "net-destroy", net]);
+        await run([...VIRSH, "net-undefine", net]);
+      }
+    // vagrant-libvirt chmods the images folder to 0755; put back what it was.
+    if (this.imagesMode !== undefined) chmodSync(IMAGES_DIR, this.imagesMode);
+    return failed;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Other guests on the host steal the CPU that software emulation needs, so
+ * the VM benchmarks wait for a quiet host first and record every foreign
+ * guest they still see during the run (the doc says so next to the numbers).
+ */
+import { run, sleep } from "./proc";
+
+/** Names (`-name guest=…`) of running QEMU guests not started by this benchmark. */
+export async function foreignGuests(): Promise<string[]> {
+  const r = await run(["pgrep", "-a", "qemu-system"]);
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => /-name guest=([^,\s]+)/.exec(l)?.[1] ?? l.slice(0, 60))
+    .filter((n) => !n.startsWith("rumbench") && !n.startsWith("rum-bench"));
+}
+
+/** Polls every 30 s until no foreign guest runs, for at most `maxMin` minutes; returns what remained. */
+export async function waitQuiet(maxMin: number): Promise<string[]> {
+  const end = Date.now() + maxMin * 60_000;
+  for (;;) {
+    const seen = await foreignGuests();
+    if (seen.length === 0 || Date.now() > end) return seen;
+    console.error(`bench: waiting for other guests to stop: ${seen.join(", ")}`);
+    await sleep(30_000);
+  }
+}
+
+/** Remembers foreign guests seen at any of the calls. */
+export class ContentionLog {
+  readonly seen = new Set<string>();
+  async check(): Promise<void> {
+    for (const g of await foreignGuests()) this.seen.add(g);
+  }
+}
