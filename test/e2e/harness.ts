@@ -35,6 +35,30 @@ export function testImage(): string {
   return r.out.trim().split("\n").pop() as string;
 }
 
+/**
+ * A rum.toml for a test guest: the served image, 1 GiB, software emulation and
+ * a long address wait (boots under TCG are slow). `extra` adds more tables,
+ * `advanced` more keys to [advanced].
+ */
+export function guestToml(
+  name: string,
+  image: { url: string; sha256: string },
+  more: { extra?: string; advanced?: string } = {},
+): string {
+  return `name = "${name}"
+[image]
+base = "${image.url}"
+sha256 = "${image.sha256}"
+[resources]
+memory_mb = 1024
+disk = "4G"
+[network]
+ip_wait_timeout_s = 900
+[advanced]
+${more.advanced ?? ""}domain_type = "qemu"
+${more.extra ?? ""}`;
+}
+
 export interface RumResult {
   code: number;
   stdout: string;
@@ -81,11 +105,11 @@ export class Bed {
 
   async rum(
     args: string[],
-    opts: { cwd?: string; stdin?: string | Uint8Array } = {},
+    opts: { cwd?: string; stdin?: string | Uint8Array; env?: Record<string, string> } = {},
   ): Promise<RumResult> {
     const child = Bun.spawn([RUM, ...args], {
       cwd: opts.cwd ?? this.home,
-      env: this.env,
+      env: { ...this.env, ...opts.env },
       stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
       stdout: "pipe",
       stderr: "pipe",

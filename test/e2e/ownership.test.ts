@@ -1,7 +1,8 @@
 /**
  * rum never touches what it did not make: a domain that has rum's name but not
  * its metadata mark, and a volume that only shares a rum VM's name prefix.
- * Nothing boots here; the objects are defined on the real libvirt.
+ * Nothing boots a system here (one VM runs a disk that boots nothing); the
+ * objects are defined on the real libvirt.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -47,5 +48,25 @@ describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
     const r = await rum("status");
     expect(r.code).toBe(1);
     expect(virsh("dumpxml", domain).stdout.toString()).not.toContain("rum.dev/xmlns");
+  });
+
+  test("rum destroy keeps volumes that only share the VM's name prefix", async () => {
+    const blank = join(bed.home, "blank.qcow2");
+    Bun.spawnSync(["qemu-img", "create", "-q", "-f", "qcow2", blank, "64M"]);
+    const own = bed.project(
+      "prefix",
+      `name = "prefix"\n[image]\nbase = "${blank}"\n[resources]\nmemory_mb = 256\n[advanced]\ndomain_type = "qemu"\n`,
+    );
+    expect((await bed.rum(["up", "--no-wait"], { cwd: own })).code).toBe(0);
+    const vm = JSON.parse((await bed.rum(["status", "--json"], { cwd: own })).stdout).domain;
+    const foreign = [
+      `${vm}-notes.qcow2`,
+      `${vm}-root.qcow2.bak`,
+      `${vm}-seed-0123456789ab.iso.old`,
+    ];
+    for (const v of foreign) expect(virsh("vol-create-as", "rum", v, "1M").exitCode).toBe(0);
+    expect((await bed.rum(["destroy", "--yes"], { cwd: own })).code).toBe(0);
+    const left = bed.volumes().filter((v) => v.startsWith(`${vm}-`));
+    expect(left.sort()).toEqual([...foreign].sort());
   });
 });

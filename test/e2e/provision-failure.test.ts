@@ -3,7 +3,7 @@
  * code and the log to read, and leave the VM running for inspection.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { Bed, testImage, vmHostReady } from "./harness";
+import { Bed, guestToml, testImage, vmHostReady } from "./harness";
 
 setDefaultTimeout(20 * 60_000);
 const ready = vmHostReady();
@@ -14,22 +14,11 @@ describe.skipIf(!ready)("a failing system provisioning script", () => {
   const rum = (...args: string[]) => bed.rum(args, { cwd: dir });
 
   beforeAll(async () => {
-    const { url, sha256 } = await bed.serveImage(testImage());
     dir = bed.project(
       "failing",
-      `[image]
-base = "${url}"
-sha256 = "${sha256}"
-[resources]
-memory_mb = 1024
-disk = "4G"
-[network]
-ip_wait_timeout_s = 900
-[advanced]
-domain_type = "qemu"
-[provision.system]
-script = "echo about to fail; exit 7"
-`,
+      guestToml("failing", await bed.serveImage(testImage()), {
+        extra: `[provision.system]\nscript = "echo about to fail; exit 7"\n`,
+      }),
     );
   });
   afterAll(() => bed.cleanup());

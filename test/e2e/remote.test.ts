@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
 import { type Sshd, startSshd } from "../support/sshd";
-import { Bed, testImage, vmHostReady } from "./harness";
+import { Bed, guestToml, testImage, vmHostReady } from "./harness";
 
 setDefaultTimeout(20 * 60_000);
 const ready = vmHostReady();
@@ -33,22 +33,6 @@ case "$uri" in
     exit 1 ;;
 esac
 `;
-
-function config(name: string, url: string, sha256: string, uri: string): string {
-  return `name = "${name}"
-[image]
-base = "${url}"
-sha256 = "${sha256}"
-[resources]
-memory_mb = 1024
-disk = "4G"
-[network]
-ip_wait_timeout_s = 900
-[advanced]
-libvirt_uri = "${uri}"
-domain_type = "qemu"
-`;
-}
 
 /** The known_hosts that libvirt's own ssh (no_verify=1) writes to: the passwd home's, not $HOME's. */
 function passwdKnownHosts(): string {
@@ -104,8 +88,14 @@ describe.skipIf(!ready)("a VM on a remote libvirt host (qemu+ssh://)", () => {
     bed.env.RUM_TEST_VIRSH_LOG = virshLog;
 
     const { url, sha256 } = await bed.serveImage(testImage());
-    dirA = bed.project("remote-a", config("far", url, sha256, uri));
-    dirB = bed.project("remote-b", config("far2", url, sha256, uri));
+    dirA = bed.project(
+      "remote-a",
+      guestToml("far", { url, sha256 }, { advanced: `libvirt_uri = "${uri}"\n` }),
+    );
+    dirB = bed.project(
+      "remote-b",
+      guestToml("far2", { url, sha256 }, { advanced: `libvirt_uri = "${uri}"\n` }),
+    );
   });
 
   afterAll(async () => {
