@@ -16,6 +16,7 @@ type Cold = {
 };
 export type VmResult = {
   coldRuns: number;
+  roundsDone: number;
   warmRuns: number;
   quietWaitLeft: string[];
   contention: string[];
@@ -84,7 +85,7 @@ export function vmSection(v: VmResult, statusWhy: string): string {
       : `**Contention:** other guests ran on the host during part of the run (${v.contention.join(", ")}); their CPU use slows every contender that overlapped them.`;
   return `## rum against its peers (test image, software emulation, 2 vCPUs, 1 GiB)
 
-Cold start: ${v.coldRuns} rounds; in each, every contender boots the same Debian 12 test image (cached:
+Cold start: ${v.roundsDone} rounds${v.roundsDone < v.coldRuns ? ` (of ${v.coldRuns} planned; the time budget ended the rest)` : ""}; in each, every contender boots the same Debian 12 test image (cached:
 a copy already on the libvirt host) once, one guest at a time, the first contender rotating per round.
 "Ready" is the same for all: SSH login works and \`cloud-init status --wait\` has returned. The
 hand-typed baseline and the two peers get the same seed content rum writes (user + client key,
@@ -107,7 +108,7 @@ ${coldRow(`\`vagrant up\` (returned at ${med(vgUp).toFixed(1)} s), then \`cloud-
 
 Where rum's cold start goes (medians over the rounds): ${phaseMedians(v.rum.cold)}.
 
-## On a running guest (${v.warmRuns} runs each; vagrant 5)
+## On a running guest (${v.warmRuns} runs each; vagrant ${Math.min(v.warmRuns, 5)}: a second or more per call)
 
 | what | rum | baselines (same run) | ratio | target | |
 |---|---|---|---|---|---|

@@ -24,10 +24,19 @@ const coldRuns = Number(process.argv[2] ?? 3);
 const warmRuns = Number(process.argv[3] ?? 15);
 const root = resolve(import.meta.dir, "..");
 
-type Cold = Omit<Booted, "keys" | "ip" | "domain"> & { upS?: number };
-const strip = ({ keys: _k, ip: _i, domain: _d, ...m }: Booted & { upS?: number }): Cold => m;
+type Cold = Pick<Booted, "leaseS" | "portS" | "sshS" | "cloudInitS" | "readyS"> & { upS?: number };
+/** The timings only (not the keys, nor vagrant's environment). */
+const strip = (b: Booted & { upS?: number }): Cold => ({
+  leaseS: b.leaseS,
+  portS: b.portS,
+  sshS: b.sshS,
+  cloudInitS: b.cloudInitS,
+  readyS: b.readyS,
+  ...(b.upS === undefined ? {} : { upS: b.upS }),
+});
 const result = {
   coldRuns,
+  roundsDone: 0,
   warmRuns,
   quietWaitLeft: [] as string[],
   contention: [] as string[],
@@ -61,6 +70,8 @@ async function attempt(who: string, fn: () => Promise<void>): Promise<void> {
   } catch (e) {
     result.errors.push(`${who}: ${(e as Error).message.slice(0, 600)}`);
     console.error(`bench: ${who} failed: ${(e as Error).message}`);
+  } finally {
+    await clean.peerPools();
   }
 }
 
@@ -135,13 +146,20 @@ try {
   ];
   // BENCH_ONLY=rum,vagrant,… runs a subset (for working on one contender).
   const only = process.env.BENCH_ONLY?.split(",");
-  for (let r = 0; r < coldRuns; r++)
+  // BENCH_VM_BUDGET_MIN: start no round that would, at the pace so far, end after the budget.
+  const budgetMs = Number(process.env.BENCH_VM_BUDGET_MIN ?? Number.POSITIVE_INFINITY) * 60_000;
+  const start = Date.now();
+  for (let r = 0; r < coldRuns; r++) {
+    const perRound = r === 0 ? 0 : (Date.now() - start) / r;
+    if (Date.now() - start + perRound > budgetMs) break;
     for (let i = 0; i < contenders.length; i++) {
       const [who, fn] = contenders[(r + i) % contenders.length] as (typeof contenders)[number];
       if (only && !only.some((o) => who.includes(o))) continue;
       console.error(`bench: round ${r + 1}/${coldRuns}: ${who}`);
       await attempt(who, () => fn(r));
     }
+    result.roundsDone = r + 1;
+  }
 } catch (e) {
   result.errors.push(`setup: ${(e as Error).message.slice(0, 600)}`);
 } finally {

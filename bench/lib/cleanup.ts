@@ -7,7 +7,8 @@
  * never deleted: their folders may hold other tools' files (rum's own pool
  * lives under /var/lib/libvirt/images/rum).
  */
-import { chmodSync, rmSync, statSync } from "node:fs";
+import { chmodSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "pathe";
 import { VIRSH } from "./guest";
 import { run } from "./proc";
 
@@ -54,15 +55,28 @@ export class Cleanup {
     this.add(`file ${path}`, async () => rmSync(path, { recursive: true, force: true }));
   }
 
-  /** Deletes pool volumes whose name matches, e.g. vagrant's uploaded box image. */
-  volumes(pool: string, match: RegExp): void {
-    this.add(`volumes ${match} in ${pool}`, async () => {
-      const r = await run([...VIRSH, "vol-list", pool]);
-      for (const line of r.stdout.split("\n").slice(2)) {
-        const name = line.trim().split(/\s+/)[0];
-        if (name && match.test(name)) await run([...VIRSH, "vol-delete", "--pool", pool, name]);
-      }
+  /**
+   * Deletes the files in `dir` whose name matches, e.g. vagrant's uploaded box
+   * image: by file, since its pool may already be undefined (see peerPools).
+   */
+  files(dir: string, match: RegExp): void {
+    this.add(`files ${match} in ${dir}`, async () => {
+      for (const f of readdirSync(dir)) if (match.test(f)) rmSync(join(dir, f), { force: true });
     });
+  }
+
+  /**
+   * Undefines the pools the peers defined during the run. Called after each
+   * contender too: vagrant-libvirt's `default` and virt-install's `images`
+   * both claim /var/lib/libvirt/images, and libvirt refuses the second one.
+   */
+  async peerPools(): Promise<void> {
+    const now = await names("pool-list");
+    for (const pool of PEER_POOLS) {
+      if (this.poolsBefore.includes(pool) || !now.includes(pool)) continue;
+      await run([...VIRSH, "pool-destroy", pool]);
+      await run([...VIRSH, "pool-undefine", pool]);
+    }
   }
 
   async run(): Promise<string[]> {
@@ -75,11 +89,7 @@ export class Cleanup {
       }
     }
     this.steps = [];
-    for (const pool of PEER_POOLS) {
-      if (this.poolsBefore.includes(pool) || !(await names("pool-list")).includes(pool)) continue;
-      await run([...VIRSH, "pool-destroy", pool]);
-      await run([...VIRSH, "pool-undefine", pool]);
-    }
+    await this.peerPools();
     for (const net of await names("net-list"))
       if (!this.netsBefore.includes(net) && net.startsWith("vagrant-libvirt")) {
         await run([...VIRSH, "net-destroy", net]);

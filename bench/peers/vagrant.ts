@@ -47,8 +47,8 @@ export async function vagrantBox(work: string, base: string, clean: Cleanup): Pr
     "box.img",
   ]);
   clean.file(join(work, "vagrant.d"));
-  // vagrant-libvirt uploads the box into the `default` pool and keeps it after `box remove`.
-  clean.volumes("default", new RegExp(`^${BOX}_vagrant_box_image`));
+  // vagrant-libvirt uploads the box into its `default` pool and keeps it after `box remove`.
+  clean.files(IMAGES, new RegExp(`^${BOX}_vagrant_box_image`));
   clean.add("vagrant box", async () => {
     await run(["vagrant", "box", "remove", "--force", "--all", BOX], { env });
     await run(["vagrant", "global-status", "--prune"], { env });
@@ -90,7 +90,7 @@ export async function vagrantUp(
   const vagrant: Vagrant = { opts: { ...opts, cwd: dir }, dir };
   mkdirSync(dir, { recursive: true });
   clean.file(seed);
-  clean.volumes("default", new RegExp(`^${name}_`)); // only if `vagrant destroy` failed
+  clean.files(IMAGES, new RegExp(`^${name}_`)); // only if `vagrant destroy` failed
   clean.add(`vagrant destroy ${name}`, () => run(["vagrant", "destroy", "-f"], vagrant.opts));
   const t0 = Bun.nanoseconds();
   const keys = await makeKeys(dir, name);
