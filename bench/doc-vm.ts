@@ -124,6 +124,13 @@ ${w && w.status.medianMs > 1.5 * w.virshDomstate.medianMs ? statusWhy : ""}
 | \`rum down\` | ${secs(v.rum.down)} | ${x(down, stop)} | within 10 % | ${ok(down <= 1.1 * stop)} |
 | \`virsh shutdown\` + \`domstate\` polled every 0.1 s | ${secs(v.virsh.stop)} | 1× | | |
 | \`vagrant halt\` | ${secs(v.vagrant.halt)} | ${x(med(v.vagrant.halt), stop)} | | |
+
+Why the peers take longer where they do: \`vagrant status\` and \`vagrant ssh -c\` start Ruby and
+load Vagrant with its plugins on every call (over a second before any libvirt or SSH work);
+\`vagrant up\` adds its own steps (box and pool checks, network lookup, SSH readiness through its
+communicator) around the same boot; \`vagrant halt\` first halts through SSH (guest detection runs a
+series of commands over SSH, then \`shutdown -h now\`) and then checks the state once a second.
+virt-install returns as soon as the domain runs; everything after that is the guest and the waits.
 ${v.errors.length ? `\nFailures during the run (the rows above hold only the runs that worked):\n\n${v.errors.map((e) => `- \`${e.split("\n")[0]}\``).join("\n")}\n` : ""}${v.cleanupFailures.length ? `\nClean-up steps that failed: ${v.cleanupFailures.join("; ")}\n` : ""}`;
 }
 
