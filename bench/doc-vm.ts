@@ -25,6 +25,7 @@ export type VmResult = {
   virtInstall: { cold: Cold[] };
   vagrant: { cold: Cold[]; halt: number[]; status: Stat | null; sshC: Stat | null };
   errors: string[];
+  disturbed?: string[];
   cleanupFailures: string[];
 };
 
@@ -91,7 +92,7 @@ a copy already on the libvirt host) once, one guest at a time, the first contend
 hand-typed baseline and the two peers get the same seed content rum writes (user + client key,
 a pinned ed25519 host key, DHCP network-config); the time starts at their first command (making keys
 and the seed is their work too). Milestones are seconds from the start (rum's from its phases).
-${quiet}
+${quiet}${v.disturbed?.length ? `\n**Disturbed runs** (libvirtd or the default network was restarted by another process while the guest booted, so its tap fell off the bridge and the boot waited for a lease until the tap was put back; these times are left out of the rows above, since they time the outage, not the tool): ${v.disturbed.join("; ")}.` : ""}
 
 | contender | ready: median (min–max) | vs hand-typed | DHCP lease | port 22 | SSH login | cloud-init done |
 |---|---|---|---|---|---|---|

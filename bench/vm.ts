@@ -13,7 +13,7 @@ import { join, resolve } from "pathe";
 import { Cleanup } from "./lib/cleanup";
 import { shutdownAndWait, VIRSH } from "./lib/guest";
 import { run, type Stat, sample } from "./lib/proc";
-import { ContentionLog, waitQuiet } from "./lib/quiet";
+import { ContentionLog, libvirtEpoch, waitQuiet } from "./lib/quiet";
 import { vagrantBox, vagrantUp } from "./peers/vagrant";
 import { type Booted, handTypedUp, IMAGES } from "./peers/virsh";
 import { virtInstallUp } from "./peers/virt-install";
@@ -50,6 +50,7 @@ const result = {
     sshC: null as Stat | null,
   },
   errors: [] as string[],
+  disturbed: [] as string[],
   cleanupFailures: [] as string[],
 };
 
@@ -62,15 +63,26 @@ const clean = await Cleanup.snapshot();
 clean.file(work);
 const contention = new ContentionLog();
 
-/** Runs one contender's round; a failure is recorded and the others go on. */
-async function attempt(who: string, fn: () => Promise<void>): Promise<void> {
+/**
+ * Runs one contender's round; a failure is recorded and the others go on. If
+ * libvirt was restarted meanwhile, the samples the round added to `timed` are
+ * moved out of the results into `disturbed`: they time the outage, not the tool.
+ */
+async function attempt(who: string, timed: unknown[][], fn: () => Promise<void>): Promise<void> {
   await contention.check();
+  const epoch = await libvirtEpoch();
+  const lengths = timed.map((a) => a.length);
   try {
     await fn();
   } catch (e) {
     result.errors.push(`${who}: ${(e as Error).message.slice(0, 600)}`);
     console.error(`bench: ${who} failed: ${(e as Error).message}`);
   } finally {
+    const after = await libvirtEpoch();
+    if (after !== epoch) {
+      const dropped = timed.map((a, i) => a.splice(lengths[i] ?? 0));
+      result.disturbed.push(`${who} (${epoch} → ${after}), excluded: ${JSON.stringify(dropped)}`);
+    }
     await clean.peerPools();
   }
 }
@@ -92,6 +104,12 @@ try {
   clean.add("rum destroy", () => rumDestroy(rumP));
   const vagrantOpts = await vagrantBox(work, base, clean);
 
+  const timed: Record<string, unknown[][]> = {
+    rum: [result.rum.cold, result.rum.down],
+    "hand-typed virsh": [result.virsh.cold, result.virsh.stop],
+    "virt-install": [result.virtInstall.cold],
+    vagrant: [result.vagrant.cold, result.vagrant.halt],
+  };
   const contenders: [string, (round: number) => Promise<void>][] = [
     [
       "rum",
@@ -156,7 +174,7 @@ try {
       const [who, fn] = contenders[(r + i) % contenders.length] as (typeof contenders)[number];
       if (only && !only.some((o) => who.includes(o))) continue;
       console.error(`bench: round ${r + 1}/${coldRuns}: ${who}`);
-      await attempt(who, () => fn(r));
+      await attempt(`${who}, round ${r + 1}`, timed[who] ?? [], () => fn(r));
     }
     result.roundsDone = r + 1;
   }

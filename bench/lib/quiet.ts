@@ -26,6 +26,22 @@ export async function waitQuiet(maxMin: number): Promise<string[]> {
   }
 }
 
+/**
+ * Which libvirtd and default-network dnsmasq are running. When either is
+ * restarted (the reliability tests do), running guests' taps fall off the
+ * bridge and a boot waits for a DHCP lease that never comes: a changed value
+ * across a contender's run marks that run as disturbed.
+ */
+export async function libvirtEpoch(): Promise<string> {
+  const pid = async (f: string) =>
+    (
+      await Bun.file(f)
+        .text()
+        .catch(() => "?")
+    ).trim();
+  return `libvirtd ${await pid("/run/libvirtd.pid")}, dnsmasq ${await pid("/run/libvirt/network/default.pid")}`;
+}
+
 /** Remembers foreign guests seen at any of the calls. */
 export class ContentionLog {
   readonly seen = new Set<string>();
