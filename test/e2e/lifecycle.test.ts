@@ -2,7 +2,8 @@
  * One real guest through its whole life, driving the compiled binary:
  * download → first boot (seed from rum's own ISO writer) → ready → exec/cp/ssh →
  * changed config refused while running → down (ACPI) → up (same disk, change
- * applied, provisioning semantics) → pinning → destroy leaves nothing.
+ * applied, provisioning semantics) → four more down/up cycles → pinning →
+ * destroy leaves nothing.
  * Several behaviours share each boot because a boot under emulation is slow.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
@@ -174,6 +175,22 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect((await rum("exec", "--", "nproc")).stdout.trim()).toBe("1");
     expect((await rum("exec", "--", "cat", "/var/tmp/system-runs")).stdout).toBe("run\n");
     expect((await rum("exec", "--", "cat", "/var/tmp/boot-runs")).stdout).toBe("boot\nboot\n");
+  });
+
+  test("four more down/up cycles in a row, a file each: all five files last", async () => {
+    for (let i = 2; i <= 5; i++) {
+      const w = await rum("exec", "--", "sh", "-c", `echo ${i} > /var/tmp/cycle-${i} && sync`);
+      expect(w.code).toBe(0);
+      expect((await rum("down")).code).toBe(0);
+      const again = await rum("up", "-d");
+      expect({ cycle: i, code: again.code, err: again.code ? again.stderr : "" }).toEqual({
+        cycle: i,
+        code: 0,
+        err: "",
+      });
+    }
+    const r = await rum("exec", "--", "sh", "-c", "cat /var/tmp/marker /var/tmp/cycle-*");
+    expect(r.stdout).toBe("persisted\n2\n3\n4\n5\n");
   });
 
   test("a changed guest host key is refused (pinning is real)", async () => {
