@@ -26,6 +26,10 @@ in parallel, and its own start-up with config validation is the \`rum validate\`
 Meeting 1.5× would need talking to libvirtd's RPC socket directly instead of through virsh.
 `;
 
+// Read a kept VM result before the build, which empties dist/.
+const keptVm = process.env.BENCH_VM_JSON
+  ? ((await Bun.file(process.env.BENCH_VM_JSON).json()) as VmResult)
+  : null;
 if ((await Bun.spawn(["bun", "build.ts"], { cwd: root, stdout: "inherit" }).exited) !== 0)
   process.exit(1);
 type Startup = {
@@ -63,8 +67,7 @@ if (
 // without booting again: BENCH_VM_JSON=dist/bench-vm.json bun run bench.
 const vmJson = resolve(root, "dist/bench-vm.json");
 async function vmResult(): Promise<VmResult | null> {
-  if (process.env.BENCH_VM_JSON)
-    return (await Bun.file(process.env.BENCH_VM_JSON).json()) as VmResult;
+  if (keptVm) return keptVm;
   if (!canRunVms) return null;
   const coldRuns = process.env.BENCH_COLD_RUNS ?? "3";
   const v = await json<VmResult>(["bun", "bench/vm.ts", coldRuns, "15"]);
