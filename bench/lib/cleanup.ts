@@ -7,7 +7,8 @@
  * never deleted: their folders may hold other tools' files (rum's own pool
  * lives under /var/lib/libvirt/images/rum).
  */
-import { chmodSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { VIRSH } from "./guest";
 import { run } from "./proc";
@@ -29,6 +30,7 @@ export class Cleanup {
     private readonly poolsBefore: string[],
     private readonly netsBefore: string[],
     private readonly imagesMode: number | undefined,
+    private readonly defaultNetXml: string,
   ) {}
 
   static async snapshot(): Promise<Cleanup> {
@@ -36,7 +38,14 @@ export class Cleanup {
     try {
       mode = statSync(IMAGES_DIR).mode & 0o7777;
     } catch {}
-    return new Cleanup(await names("pool-list"), await names("net-list"), mode);
+    // vagrant destroy may undefine the `default` network it used; it is put back.
+    const net = await run([...VIRSH, "net-dumpxml", "--inactive", "default"]);
+    return new Cleanup(
+      await names("pool-list"),
+      await names("net-list"),
+      mode,
+      net.code === 0 ? net.stdout : "",
+    );
   }
 
   /** A step run at the end, last registered first. */
@@ -95,6 +104,14 @@ export class Cleanup {
         await run([...VIRSH, "net-destroy", net]);
         await run([...VIRSH, "net-undefine", net]);
       }
+    if (this.defaultNetXml && !(await names("net-list")).includes("default")) {
+      const file = join(tmpdir(), `rum-bench-default-net-${process.pid}.xml`);
+      writeFileSync(file, this.defaultNetXml);
+      await run([...VIRSH, "net-define", file]);
+      await run([...VIRSH, "net-start", "default"]);
+      await run([...VIRSH, "net-autostart", "default"]);
+      rmSync(file, { force: true });
+    }
     // vagrant-libvirt chmods the images folder to 0755; put back what it was.
     if (this.imagesMode !== undefined) chmodSync(IMAGES_DIR, this.imagesMode);
     return failed;
