@@ -8,15 +8,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
-import { Bed, guestToml, testImage, URI, vmHostReady } from "./harness";
+import { Bed, guestToml, testImage, virsh, vmHostReady } from "./harness";
 import { startLibvirtd, stopLibvirtd } from "./libvirt-daemon";
 
 setDefaultTimeout(20 * 60_000);
 const ready = vmHostReady();
-const virsh = (...args: string[]) => {
-  const r = Bun.spawnSync(["virsh", "-c", URI, ...args]);
-  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
-};
 
 describe.skipIf(!ready)("faults around rum up", () => {
   const bed = new Bed();

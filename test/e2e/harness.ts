@@ -17,6 +17,9 @@ function sh(argv: string[]): { code: number; out: string; err: string } {
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
+/** `virsh -c qemu:///system ARGS…`, for setting up and checking what rum did. */
+export const virsh = (...args: string[]) => sh(["virsh", "-c", URI, ...args]);
+
 /** Whether this host can run the VM tests; under CI a missing piece is a failure. */
 export function vmHostReady(): boolean {
   const ok = sh(["virsh", "-c", URI, "version"]).code === 0 && Bun.file(RUM).size > 0;

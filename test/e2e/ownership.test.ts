@@ -7,11 +7,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "pathe";
-import { Bed, URI, vmHostReady } from "./harness";
+import { Bed, virsh, vmHostReady } from "./harness";
 
 const ready = vmHostReady();
-const virsh = (...args: string[]) =>
-  Bun.spawnSync(["virsh", "-c", URI, ...args], { stdout: "pipe", stderr: "pipe" });
 
 describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
   const bed = new Bed();
@@ -30,7 +28,7 @@ describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
     const xml = `<domain type='qemu'><name>${domain}</name><description>${bed.home}</description>
 <memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
     writeFileSync(join(bed.home, "foreign.xml"), xml);
-    expect(virsh("define", join(bed.home, "foreign.xml")).exitCode).toBe(0);
+    expect(virsh("define", join(bed.home, "foreign.xml")).code).toBe(0);
   });
   afterAll(() => bed.cleanup());
 
@@ -40,14 +38,14 @@ describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("was not created by rum");
       expect(r.stderr).toContain("hint:");
-      expect(virsh("dominfo", domain).exitCode).toBe(0);
+      expect(virsh("dominfo", domain).code).toBe(0);
     });
   }
 
   test("status reports it as an error too, and changes nothing", async () => {
     const r = await rum("status");
     expect(r.code).toBe(1);
-    expect(virsh("dumpxml", domain).stdout.toString()).not.toContain("rum.dev/xmlns");
+    expect(virsh("dumpxml", domain).out).not.toContain("rum.dev/xmlns");
   });
 
   test("rum destroy keeps volumes that only share the VM's name prefix", async () => {
@@ -64,7 +62,7 @@ describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
       `${vm}-root.qcow2.bak`,
       `${vm}-seed-0123456789ab.iso.old`,
     ];
-    for (const v of foreign) expect(virsh("vol-create-as", "rum", v, "1M").exitCode).toBe(0);
+    for (const v of foreign) expect(virsh("vol-create-as", "rum", v, "1M").code).toBe(0);
     expect((await bed.rum(["destroy", "--yes"], { cwd: own })).code).toBe(0);
     const left = bed.volumes().filter((v) => v.startsWith(`${vm}-`));
     expect(left.sort()).toEqual([...foreign].sort());
