@@ -9,29 +9,37 @@ import { dataHome } from "../state/paths";
 import type { Virsh } from "./virsh";
 
 export const POOL = "rum";
+/**
+ * Serial console logs, written by virtlogd (as root) and read back with
+ * `vol-download`, so a libvirt-group user and a remote host can read them too.
+ * Under /var/log/libvirt, where SELinux lets virtlogd write.
+ */
+export const LOG_POOL = "rum-logs";
+export const LOG_POOL_DIR = "/var/log/libvirt/rum";
 
-function poolDir(uri: string): string {
+function poolDir(uri: string, pool = POOL): string {
+  if (pool === LOG_POOL) return LOG_POOL_DIR;
   return uri.includes("/session") ? join(dataHome(), "rum", "pool") : "/var/lib/libvirt/images/rum";
 }
 
 /** Define, build and start the pool on first use; start it if it is inactive. */
-export async function ensurePool(v: Virsh): Promise<void> {
-  const info = await v.lookup(["pool-info", POOL]);
+export async function ensurePool(v: Virsh, pool = POOL): Promise<void> {
+  const info = await v.lookup(["pool-info", pool]);
   if (info === null) {
-    await v.run(["pool-define-as", POOL, "dir", "--target", poolDir(v.uri)]);
-    await v.run(["pool-build", POOL]);
-    await v.run(["pool-autostart", POOL]).catch(() => undefined);
+    await v.run(["pool-define-as", pool, "dir", "--target", poolDir(v.uri, pool)]);
+    await v.run(["pool-build", pool]);
+    await v.run(["pool-autostart", pool]).catch(() => undefined);
   }
   if (info === null || !/^State:\s+running/m.test(info)) {
-    await v.run(["pool-start", POOL]).catch(async (e) => {
+    await v.run(["pool-start", pool]).catch(async (e) => {
       // The directory may have been deleted behind our back: rebuild it and retry.
-      await v.run(["pool-build", POOL]).catch(() => undefined);
-      await v.run(["pool-start", POOL]).catch(() => {
+      await v.run(["pool-build", pool]).catch(() => undefined);
+      await v.run(["pool-start", pool]).catch(() => {
         throw e;
       });
     });
   }
-  await v.run(["pool-refresh", POOL]);
+  await v.run(["pool-refresh", pool]);
 }
 
 export async function volumeExists(v: Virsh, name: string): Promise<boolean> {

@@ -4,6 +4,7 @@
  * value from rum.toml can be interpreted by a shell.
  */
 import { RumError } from "../errors";
+import { hostFixCommand } from "./fix-hint";
 
 export interface RunOptions {
   /** Data written to the child's stdin, then closed. */
@@ -95,7 +96,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     });
   } catch (e) {
     throw new RumError(`cannot run \`${argv[0]}\`: ${(e as Error).message}`, {
-      hint: `install ${argv[0]} (see \`rum doctor\`) or put it on PATH`,
+      hint: `run \`${hostFixCommand()}\` to install what rum needs, or put ${argv[0]} on PATH`,
       cause: e,
     });
   }

@@ -4,7 +4,9 @@
  * `qemu+ssh://` URI.
  */
 import { RumError } from "../errors";
+import { hostFixCommand } from "./fix-hint";
 import { ProcessError, type RunOptions, run } from "./proc";
+import { isRemoteUri } from "./uri";
 
 export type DomainState =
   | "running"
@@ -18,6 +20,9 @@ export type DomainState =
 /** libvirt's messages for "there is no such object": not an error for lookups. */
 const NOT_FOUND =
   /failed to get (domain|network|pool|vol)|Domain not found|Network not found|Storage pool not found|Storage volume not found|no storage vol with matching/i;
+/** The daemon is there but will not let this user in (polkit without D-Bus, socket modes, no group). */
+const DENIED =
+  /Unable to get system bus connection|authentication unavailable|authentication failed|polkit|Failed to connect socket[^\n]*Permission denied/i;
 const UNREACHABLE =
   /failed to connect to the hypervisor|Failed to connect socket|no connection driver available|Cannot recv data|End of file while reading data/i;
 
@@ -46,11 +51,33 @@ export class Virsh {
 
   explain(e: unknown): unknown {
     if (!(e instanceof ProcessError)) return e;
-    if (UNREACHABLE.test(e.result.stderr)) {
+    const stderr = e.result.stderr;
+    const said = stderr
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .at(-1)
+      ?.replace(/^error: /, "");
+    const details = said ? [`virsh said: ${said}`] : [];
+    if (isRemoteUri(this.uri)) {
+      if (!UNREACHABLE.test(stderr) && !DENIED.test(stderr)) return e;
       return new RumError(`libvirt is not reachable at ${this.uri}`, {
-        hint: this.uri.includes("+ssh")
-          ? "check that the remote host is up, that `ssh` to it works without a prompt, and that libvirtd runs there"
-          : "start the libvirt daemon (`sudo systemctl start libvirtd`, or `sudo libvirtd -d` where systemd does not run), then check with `rum doctor`",
+        hint: "check that the remote host is up, that `ssh` to it works without a prompt, and that libvirtd runs there",
+        details,
+        cause: e,
+      });
+    }
+    if (DENIED.test(stderr)) {
+      return new RumError(`libvirt at ${this.uri} does not let this user in`, {
+        hint: `run \`${hostFixCommand()}\` (it gives the libvirt group access and adds you to it), then log in again`,
+        details,
+        cause: e,
+      });
+    }
+    if (UNREACHABLE.test(stderr)) {
+      return new RumError(`libvirt is not reachable at ${this.uri}`, {
+        hint: `run \`${hostFixCommand()}\` (it installs and starts libvirt), then \`rum doctor\` to check`,
+        details,
         cause: e,
       });
     }

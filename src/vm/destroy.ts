@@ -6,6 +6,7 @@ import { rm } from "node:fs/promises";
 import type { LoadedConfig } from "../config/load";
 import { lockVm } from "../state/lock";
 import { ensureStateDir } from "../state/vm-state";
+import { removeConsoleLog } from "./console-log";
 import { openVm } from "./context";
 import { releaseNics } from "./nics";
 import { removeDomain, removeVolumes, stopSsh } from "./reset";
@@ -26,6 +27,7 @@ export async function destroy(
     await stopSsh(vm);
     const domainRemoved = await removeDomain(vm);
     const volumes = await removeVolumes(vm);
+    await removeConsoleLog(vm);
     await releaseNics(vm);
     await rm(vm.stateDir, { recursive: true, force: true });
     return { domainRemoved, volumes };

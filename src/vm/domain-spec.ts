@@ -1,22 +1,15 @@
 /** rum.toml + the VM's volumes → the DomainSpec the XML is generated from. */
 import { existsSync } from "node:fs";
-import { join } from "pathe";
 import type { DomainSpec } from "../domain/spec";
 import { POOL } from "../host/pool";
 import { isRemoteUri } from "../host/uri";
 import { version } from "../version";
+import { serialLogPath } from "./console-log";
 import type { Vm } from "./context";
 import type { ResolvedMount } from "./mounts";
 
 const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 const OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
-
-/** Where the serial console is logged (read by `rum log --console`). */
-export function serialLogPath(vm: Vm): string {
-  return vm.virsh.uri.endsWith("/session")
-    ? join(vm.logDir, "console.log")
-    : `/var/log/libvirt/qemu/${vm.domain}-serial.log`;
-}
 
 export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]): DomainSpec {
   const { config, path, hash, name } = vm.loaded;

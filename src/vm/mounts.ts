@@ -2,10 +2,12 @@
  * `[[mounts]]` → host folders shared into the guest. virtiofs when the host
  * has virtiofsd (fast, needs shared memory), 9p otherwise or when asked.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "pathe";
 import { resolveMountSource } from "../config/mount-source";
 import { mountTag } from "../config/semantic";
-import { UsageError } from "../errors";
+import { RumError, UsageError } from "../errors";
+import { hostFixCommand } from "../host/fix-hint";
 import { isRemoteUri } from "../host/uri";
 import type { Vm } from "./context";
 
@@ -36,12 +38,46 @@ export function resolveMounts(vm: Vm): ResolvedMount[] {
     );
   }
   const virtiofs = hostHasVirtiofsd();
-  return loaded.config.mounts.map((m) => ({
-    tag: m.tag ?? mountTag(m),
-    hostPath: resolveMountSource(loaded, m),
-    target: m.target,
-    readonly: m.readonly,
-    type: m.type ?? (virtiofs ? "virtiofs" : "9p"),
-    default: m.default,
-  }));
+  const mounts = loaded.config.mounts.map(
+    (m): ResolvedMount => ({
+      tag: m.tag ?? mountTag(m),
+      hostPath: resolveMountSource(loaded, m),
+      target: m.target,
+      readonly: m.readonly,
+      type: m.type ?? (virtiofs ? "virtiofs" : "9p"),
+      default: m.default,
+    }),
+  );
+  if (!vm.virsh.uri.endsWith("/session")) {
+    for (const m of mounts) if (m.type === "9p") checkOthersCanEnter(m.hostPath, virtiofs);
+  }
+  return mounts;
+}
+
+/**
+ * 9p is served by QEMU itself, which under qemu:///system runs as libvirt's
+ * own user: a folder inside a private (0700) home is closed to it, and the
+ * guest would fail at start with a bare "Permission denied". virtiofsd runs
+ * as root and has no such limit.
+ */
+function checkOthersCanEnter(path: string, virtiofs: boolean): void {
+  const chain: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    chain.unshift(p);
+    if (p === dirname(p)) break;
+  }
+  for (const dir of chain) {
+    const mode = statSync(dir, { throwIfNoEntry: false })?.mode;
+    if (mode === undefined) return; // a missing source is reported by libvirt with its path
+    const needed = dir === path ? 0o005 : 0o001;
+    if ((mode & needed) === needed) continue;
+    throw new RumError(
+      `the 9p share ${path} is inside ${dir} (mode ${(mode & 0o777).toString(8).padStart(4, "0")}), which QEMU cannot enter: under qemu:///system it runs as libvirt's own user, not as you`,
+      {
+        hint: virtiofs
+          ? `remove \`type = "9p"\` from that [[mounts]] entry (virtiofs has no such limit), or \`chmod o+x ${dir}\``
+          : `install virtiofsd (\`${hostFixCommand()}\`) so shares use virtiofs, or \`chmod o+x ${dir}\``,
+      },
+    );
+  }
 }

@@ -7,6 +7,7 @@ import type { VmKeys } from "../guest/keys";
 import { type SeedInput, seedFiles } from "../seed/cloudinit/index";
 import { writeIso } from "../seed/iso9660/writer";
 import type { Vm } from "./context";
+import { guestUserIds } from "./guest-ids";
 import type { ResolvedMount } from "./mounts";
 
 /** Fixed so identical inputs give identical bytes. */
@@ -14,6 +15,7 @@ const SEED_DATE = new Date(Date.UTC(2020, 0, 1));
 
 export function seedInput(vm: Vm, keys: VmKeys, mounts: ResolvedMount[]): SeedInput {
   const { config } = vm.loaded;
+  const { uid, gid } = guestUserIds(vm);
   const fs = config.fs;
   const filesystems = (["ext4", "xfs", "btrfs", "zfs"] as const).flatMap((type) =>
     (fs[type] ?? []).map((e) => ({
@@ -31,6 +33,8 @@ export function seedInput(vm: Vm, keys: VmKeys, mounts: ResolvedMount[]): SeedIn
       name: config.user.name,
       groups: config.user.groups,
       authorizedKeys: [keys.clientPub, ...config.ssh.authorized_keys],
+      ...(uid === undefined ? {} : { uid }),
+      ...(gid === undefined ? {} : { gid }),
     },
     hostKey: { type: "ed25519", ...keys.hostKey },
     autologin: config.advanced.autologin,

@@ -16,12 +16,15 @@ import { log, step } from "../log";
 import { lockVm } from "../state/lock";
 import { ensureStateDir, readState, updateState } from "../state/vm-state";
 import { ensureBaseVolume } from "./base-volume";
+import { ensureConsoleLog } from "./console-log";
 import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
 import { domainSpec } from "./domain-spec";
+import { guestUserIds } from "./guest-ids";
 import { resolveMounts } from "./mounts";
 import { prepareNics } from "./nics";
 import { ownedDomain } from "./ownership";
+import { preflight } from "./preflight";
 import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
 import { buildSeed, seedInput } from "./seed";
@@ -92,16 +95,20 @@ export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<Up
 
 async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const { config } = vm.loaded;
-  if (opts.reset) await resetVm(vm);
-  await checkPortsFree(config.ports, { stateDir: vm.stateDir });
+  preflight(vm);
   const mounts = resolveMounts(vm);
+  const ids = guestUserIds(vm);
+  if (mounts.length > 0 && ids.mismatch) log.warn(ids.mismatch);
+  // The first libvirt call: a dead or closed libvirt stops rum here, before any work.
+  if (opts.reset) await resetVm(vm);
+  const existing = await ownedDomain(vm);
+  await checkPortsFree(config.ports, { stateDir: vm.stateDir });
   const keys = await vmKeys(vm);
   const seed = buildSeed(seedInput(vm, keys, mounts));
   const seedVolume = vm.seedVolume(seed.hash);
   const spec = domainSpec(vm, seedVolume, mounts);
   domainXml(spec); // refuse values libvirt would reject before any work is done
 
-  const existing = await ownedDomain(vm);
   if (existing && existing.state !== "shut off") {
     const changed = await changedSettings(vm, spec);
     if (changed.length > 0) {
@@ -139,6 +146,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
     });
     await ensureDriveVolumes(vm);
     await ensureSeedVolume(vm, seed);
+    await ensureConsoleLog(vm);
   });
   await prepareNics(vm);
   if (!existing || (await changedSettings(vm, spec)).length > 0) {

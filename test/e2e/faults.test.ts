@@ -75,7 +75,7 @@ domain_type = "qemu"
         const r = await rumIn(noboot, ...args);
         expect({ args, code: r.code }).toEqual({ args, code: 1 });
         expect(r.stderr).toContain("libvirt is not reachable at qemu:///system");
-        expect(r.stderr).toContain("libvirtd");
+        expect(r.stderr).toMatch(/hint: run `sudo \/\S+\/rum doctor --fix`/);
         expect(r.stderr).not.toMatch(/^\s+at /m);
       }
     } finally {

@@ -154,7 +154,7 @@ describe.skipIf(!ready)("a VM on a remote libvirt host (qemu+ssh://)", () => {
     expect(forwardedTo(ip)).toBe(before + 1);
   });
 
-  test("status --all lists it; log --console says where the console log is", async () => {
+  test("status --all lists it; log --console reads the remote console log", async () => {
     const all = JSON.parse((await bed.rum(["status", "--all", "--json"], { cwd: dirA })).stdout);
     expect(all.uri).toBe(uri);
     expect(all.vms.map((v: { name: string; state: string }) => [v.name, v.state])).toContainEqual([
@@ -162,9 +162,8 @@ describe.skipIf(!ready)("a VM on a remote libvirt host (qemu+ssh://)", () => {
       "running",
     ]);
     const log = await bed.rum(["log", "--console"], { cwd: dirA });
-    expect(log.code).toBe(1);
-    expect(log.stderr).toContain("on the remote libvirt host");
-    expect(log.stderr).toMatch(/\/var\/log\/libvirt\/qemu\/rum-far-[0-9a-f]{8}-serial\.log/);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain("Debian");
   });
 
   test("a second VM of the same image reuses the uploaded base volume", async () => {

@@ -151,6 +151,18 @@ describe("user-data", () => {
     }
   });
 
+  test("the host user's uid and gid: fixed on the user, the group made first by bootcmd", async () => {
+    const input = fullInput();
+    input.user = { ...input.user, uid: 1234, gid: 1500 };
+    const doc = parsedUserData(input);
+    expect(doc.users[0]).toMatchObject({ name: "dev", uid: 1234, primary_group: "dev" });
+    expect(doc.bootcmd).toEqual([["groupadd", "-f", "-g", "1500", "dev"]]);
+    expect((await schemaCheck(userData(input))).exitCode).toBe(0);
+    const plain = parsedUserData(minimalInput());
+    expect(plain.users[0].uid).toBeUndefined();
+    expect(plain.bootcmd).toBeUndefined();
+  });
+
   test("the schema check would catch a bad document", async () => {
     const bad = `${userData(minimalInput())}ssh_genkeytypes: []\n`;
     expect((await schemaCheck(bad)).exitCode).not.toBe(0);

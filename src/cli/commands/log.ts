@@ -4,14 +4,9 @@ import { RumError } from "../../errors";
 import { requireTarget } from "../../guest/session";
 import { sshArgv } from "../../guest/ssh-argv";
 import { PROVISION_PATHS } from "../../seed/cloudinit/guest-paths";
+import { followConsoleLog, readConsoleLog } from "../../vm/console-log";
 import { openVm, type Vm } from "../../vm/context";
-import {
-  consoleLog,
-  consoleLogIsHere,
-  provisioningLogs,
-  remoteConsoleHint,
-  rumLogPath,
-} from "../../vm/logs";
+import { provisioningLogs, rumLogPath } from "../../vm/logs";
 import { connectArg, globalArgs } from "../args";
 import { printData } from "../output";
 import { loadFromArgs } from "../vm-args";
@@ -45,7 +40,7 @@ export default defineCommand({
   async run({ args }) {
     const vm = openVm(await loadFromArgs(args), args.connect);
     if (args.follow) {
-      if (args.console) return follow(["tail", "-n", "+1", "-F", await consoleLog(vm)]);
+      if (args.console) return followConsoleLog(vm, (t) => process.stdout.write(t));
       if (args.rum) return follow(["tail", "-n", "+1", "-F", rumLogPath(vm)]);
       const logs = (["system", "boot"] as const)
         .filter((k) => vm.loaded.config.provision[k])
@@ -65,9 +60,7 @@ export default defineCommand({
         ),
       );
     }
-    if (args.all && !args.console && !consoleLogIsHere(vm)) {
-      printData(`(serial console: ${remoteConsoleHint(vm)})`);
-    } else if (args.console || args.all) printData(await Bun.file(await consoleLog(vm)).text());
+    if (args.console || args.all) process.stdout.write(await readConsoleLog(vm));
     if (args.rum || args.all) {
       const path = rumLogPath(vm);
       printData(

@@ -13,6 +13,10 @@ export interface SeedUser {
   groups: string[];
   /** rum's per-VM client key plus `[ssh] authorized_keys`, one OpenSSH public key per entry. */
   authorizedKeys: string[];
+  /** Fixed uid (the host user's, so shared files keep their owner); the image's default when unset. */
+  uid?: number;
+  /** Fixed primary gid, made as a group of the user's name; when unset useradd's own choice (the uid if free). */
+  gid?: number;
 }
 
 export interface SeedHostKey {

@@ -28,6 +28,8 @@ function userEntry(input: SeedInput): YamlMap {
   const { user } = input;
   return {
     name: user.name,
+    uid: user.uid,
+    primary_group: user.gid === undefined ? undefined : user.name,
     groups: user.groups.length > 0 ? user.groups : undefined,
     sudo: "ALL=(ALL) NOPASSWD:ALL",
     shell: "/bin/bash",
@@ -95,6 +97,11 @@ export function userData(input: SeedInput): string {
     preserve_hostname: false,
     // Adds the 127.0.1.1 line for the hostname (sudo resolves it) without owning all of /etc/hosts.
     manage_etc_hosts: "localhost",
+    // users-groups does not create a primary_group; bootcmd runs before it. -f: no-op once it exists.
+    bootcmd:
+      input.user.gid === undefined
+        ? undefined
+        : [["groupadd", "-f", "-g", String(input.user.gid), input.user.name]],
     users: [userEntry(input)],
     ...sshSettings(input),
     // The guest may have no internet; nothing is installed at boot.

@@ -1,0 +1,76 @@
+/**
+ * The serial console log. Under a system or remote libvirt it is a volume of
+ * the `rum-logs` pool that virtlogd appends to: rum creates it empty before
+ * the first start and reads it with `vol-download`, which works for a
+ * libvirt-group user (the file itself is root's, 0600) and across qemu+ssh.
+ * A session guest's log is a plain file of the user's.
+ */
+import { open } from "node:fs/promises";
+import { join } from "pathe";
+import { RumError } from "../errors";
+import { ensurePool, LOG_POOL, LOG_POOL_DIR } from "../host/pool";
+import type { Vm } from "./context";
+
+const isSession = (vm: Vm) => vm.virsh.uri.endsWith("/session");
+const volume = (vm: Vm) => `${vm.domain}-serial.log`;
+
+/** Where the domain's <serial><log file=…> points. */
+export function serialLogPath(vm: Vm): string {
+  return isSession(vm) ? join(vm.logDir, "console.log") : join(LOG_POOL_DIR, volume(vm));
+}
+
+/** Before the domain is defined: the pool and the (empty) log volume exist. */
+export async function ensureConsoleLog(vm: Vm): Promise<void> {
+  if (isSession(vm)) return;
+  await ensurePool(vm.virsh, LOG_POOL);
+  if ((await vm.virsh.lookup(["vol-info", "--pool", LOG_POOL, volume(vm)])) === null) {
+    await vm.virsh.run(["vol-create-as", LOG_POOL, volume(vm), "0", "--format", "raw"]);
+  }
+}
+
+/** The log from byte `offset` on ("" when nothing new). */
+export async function readConsoleLog(vm: Vm, offset = 0): Promise<string> {
+  if (isSession(vm)) return readLocal(serialLogPath(vm), offset);
+  const args = ["vol-download", "--pool", LOG_POOL, "--offset", String(offset), volume(vm)];
+  const text = await vm.virsh.lookup([...args, "/dev/stdout"]);
+  if (text === null) {
+    throw new RumError(`VM ${vm.loaded.name} has no console log yet`, {
+      hint: "it is made by `rum up`, and fills once the VM boots",
+    });
+  }
+  return text;
+}
+
+async function readLocal(path: string, offset: number): Promise<string> {
+  const file = await open(path).catch(() => {
+    throw new RumError(`no console log at ${path} yet`, {
+      hint: "it is made by `rum up`, and fills once the VM boots",
+    });
+  });
+  try {
+    const { size } = await file.stat();
+    const buf = Buffer.alloc(Math.max(0, size - offset));
+    await file.read(buf, 0, buf.length, offset);
+    return buf.toString("utf8");
+  } finally {
+    await file.close();
+  }
+}
+
+/** Print the log, then whatever is appended, until interrupted. */
+export async function followConsoleLog(vm: Vm, write: (text: string) => void): Promise<never> {
+  let offset = 0;
+  for (;;) {
+    const text = await readConsoleLog(vm, offset);
+    // Counted from decoded text: exact for UTF-8; a stray invalid byte only repeats a few bytes.
+    offset += Buffer.byteLength(text);
+    if (text) write(text);
+    await Bun.sleep(500);
+  }
+}
+
+export async function removeConsoleLog(vm: Vm): Promise<void> {
+  if (isSession(vm)) return;
+  if ((await vm.virsh.lookup(["pool-info", LOG_POOL])) === null) return;
+  await vm.virsh.lookup(["vol-delete", "--pool", LOG_POOL, volume(vm)]);
+}
