@@ -11,6 +11,7 @@ import { fileDigest, type ImageServer, startImageServer, utf8 } from "../support
 export const ROOT = join(import.meta.dir, "..", "..");
 export const RUM = join(ROOT, "dist", "rum");
 export const URI = "qemu:///system";
+const POOLS = ["rum", "rum-logs"] as const;
 
 function sh(argv: string[]): { code: number; out: string; err: string } {
   const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
@@ -25,7 +26,7 @@ export function vmHostReady(): boolean {
   const ok = sh(["virsh", "-c", URI, "version"]).code === 0 && Bun.file(RUM).size > 0;
   if (!ok && process.env.CI) {
     throw new Error(
-      "CI=true but libvirt is unreachable or dist/rum is missing: run scripts/host-setup.sh and `bun run build`",
+      "CI=true but libvirt is unreachable or dist/rum is missing: run `bun run build` and `sudo dist/rum doctor --fix`",
     );
   }
   return ok;
@@ -72,8 +73,10 @@ export class Bed {
   readonly home = mkdtempSync(join(tmpdir(), "rum-e2e-"));
   readonly env: Record<string, string>;
   server?: ImageServer;
-  private readonly poolExisted = sh(["virsh", "-c", URI, "pool-info", "rum"]).code === 0;
-  private readonly volumesBefore = new Set(this.volumes());
+  private readonly poolsExisted = new Set(
+    POOLS.filter((p) => sh(["virsh", "-c", URI, "pool-info", p]).code === 0),
+  );
+  private readonly volumesBefore = new Set(POOLS.flatMap((p) => this.volumes(p)));
 
   constructor() {
     this.env = {
@@ -125,8 +128,9 @@ export class Bed {
     return { code, stdout, stderr };
   }
 
-  volumes(): string[] {
-    const r = sh(["virsh", "-q", "-c", URI, "vol-list", "--pool", "rum"]);
+  /** Volume names in one of rum's pools (`rum` by default; `rum-logs` holds console logs). */
+  volumes(pool: (typeof POOLS)[number] = "rum"): string[] {
+    const r = sh(["virsh", "-q", "-c", URI, "vol-list", "--pool", pool]);
     return r.code === 0
       ? r.out
           .split("\n")
@@ -151,13 +155,15 @@ export class Bed {
       sh(["virsh", "-c", URI, "destroy", d]);
       sh(["virsh", "-c", URI, "undefine", "--nvram", d]);
     }
-    for (const v of this.volumes()) {
-      if (!this.volumesBefore.has(v)) sh(["virsh", "-c", URI, "vol-delete", "--pool", "rum", v]);
-    }
-    if (!this.poolExisted && this.volumes().length === 0) {
-      sh(["virsh", "-c", URI, "pool-destroy", "rum"]);
-      sh(["virsh", "-c", URI, "pool-delete", "rum"]);
-      sh(["virsh", "-c", URI, "pool-undefine", "rum"]);
+    for (const pool of POOLS) {
+      for (const v of this.volumes(pool)) {
+        if (!this.volumesBefore.has(v)) sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
+      }
+      if (!this.poolsExisted.has(pool) && this.volumes(pool).length === 0) {
+        sh(["virsh", "-c", URI, "pool-destroy", pool]);
+        sh(["virsh", "-c", URI, "pool-delete", pool]);
+        sh(["virsh", "-c", URI, "pool-undefine", pool]);
+      }
     }
     for (const n of sh(["virsh", "-c", URI, "net-list", "--all", "--name"]).out.split("\n")) {
       if (!n.trim().startsWith("rume2e-")) continue;

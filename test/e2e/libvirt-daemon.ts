@@ -2,7 +2,7 @@
  * Stopping and starting the host's libvirt daemon for a fault test, however
  * it was started: by systemd (service and its sockets, which would otherwise
  * start it again on the next connection) or by hand as `libvirtd -d`, as
- * scripts/host-setup.sh does where systemd is not PID 1.
+ * `rum doctor --fix` does where systemd is not PID 1.
  */
 import { readFileSync } from "node:fs";
 import { URI } from "./harness";

@@ -214,6 +214,7 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect(r.code).toBe(0);
     expect(bed.domains()).toEqual([]);
     expect(bed.volumes().filter((v) => v.startsWith("rum-life-"))).toEqual([]);
+    expect(bed.volumes("rum-logs").filter((v) => v.startsWith("rum-life-"))).toEqual([]);
     expect(existsSync(join(bed.env.XDG_DATA_HOME as string, "rum"))).toBe(true);
     const left = Bun.spawnSync(["ls", join(bed.env.XDG_DATA_HOME as string, "rum")])
       .stdout.toString()

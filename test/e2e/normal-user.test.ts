@@ -1,0 +1,176 @@
+// The way users arrive: a normal user (not root, no sudo, uid 2345 — not the
+// guest's default 1000), in the `libvirt` group only, gets rum from install.sh
+// into ~/.local/bin and runs a VM whose project folder sits in their 0700 home
+// and is the default share. One guest, booted once, carries every check.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "pathe";
+import { fileDigest, type ImageServer, startImageServer, utf8 } from "../support/http-server";
+import { Bed, guestToml, ROOT, RUM, testImage, virsh, vmHostReady } from "./harness";
+
+const ready = vmHostReady();
+const USER = "rum-e2e-user";
+const ID = 2345;
+const HOME = `/home/${USER}`;
+const PROJECT = join(HOME, "proj");
+const NAME = "userbox";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run argv as the user, with a login-like environment and nothing of root's. */
+async function asUser(argv: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<Run> {
+  const env = [
+    `HOME=${HOME}`,
+    `USER=${USER}`,
+    `LOGNAME=${USER}`,
+    `PATH=${HOME}/.local/bin:/usr/local/bin:/usr/bin:/bin`,
+    "LANG=C.UTF-8",
+    "NO_COLOR=1",
+  ];
+  const child = Bun.spawn(["runuser", "-u", USER, "--", "env", "-i", ...env, ...argv], {
+    cwd: opts.cwd ?? HOME,
+    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
+const rum = (...args: string[]) => asUser(["rum", ...args], { cwd: PROJECT });
+const sh = (argv: string[]) => Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+
+/** libvirt objects named after this VM: domain, its volumes, its console log. */
+function leftovers(): string[] {
+  const domains = virsh("list", "--all", "--name").out.split("\n");
+  const vols = ["rum", "rum-logs"].flatMap((pool) =>
+    virsh("vol-list", "--pool", pool)
+      .out.split("\n")
+      .map((l) => `${pool}/${l.trim().split(/\s+/)[0]}`),
+  );
+  return [...domains, ...vols].filter((n) => n.includes(`rum-${NAME}-`));
+}
+
+describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
+  const bed = new Bed();
+  let release: ImageServer;
+
+  beforeAll(async () => {
+    // What the suite needs, it makes: the host set up the way users do it.
+    const fix = sh([RUM, "doctor", "--fix", "--yes"]);
+    expect({ code: fix.exitCode, err: fix.stderr.toString() }).toMatchObject({ code: 0 });
+    sh(["userdel", "-r", USER]);
+    const add = sh(["useradd", "-m", "-u", `${ID}`, "-U", "-G", "libvirt", "-s", "/bin/sh", USER]);
+    expect(add.stderr.toString()).toBe("");
+    sh(["chmod", "0700", HOME]);
+    const bin = join(ROOT, "dist", "rum-linux-x64");
+    release = await startImageServer({
+      files: {
+        "/rel/rum-linux-x64": bin,
+        "/rel/SHA256SUMS": utf8(`${await fileDigest(bin, "sha256")}  rum-linux-x64\n`),
+      },
+    });
+    const image = await bed.serveImage(testImage());
+    expect((await asUser(["mkdir", PROJECT])).code).toBe(0);
+    const toml = guestToml(NAME, image, {
+      extra: '[[mounts]]\nsource = "."\ntarget = "/home/rum/proj"\ndefault = true\n',
+    });
+    await asUser(["sh", "-c", 'cat > rum.toml && echo "from the host" > hello.txt'], {
+      cwd: PROJECT,
+      stdin: toml,
+    });
+  });
+
+  afterAll(async () => {
+    if (leftovers().length > 0) await rum("destroy", "--yes");
+    for (const d of leftovers().filter((n) => !n.includes("/"))) {
+      virsh("destroy", d);
+      virsh("undefine", "--nvram", d);
+    }
+    for (const v of leftovers().filter((n) => n.includes("/"))) {
+      const [pool, vol] = v.split("/") as [string, string];
+      virsh("vol-delete", "--pool", pool, vol);
+    }
+    sh(["pkill", "-u", USER]);
+    sh(["userdel", "-r", USER]);
+    await release?.stop();
+    await bed.cleanup();
+  });
+
+  test("install.sh, piped to sh as the user, puts rum in ~/.local/bin (made for it)", async () => {
+    const script = readFileSync(join(ROOT, "install.sh"), "utf8");
+    const r = await asUser(["env", `RUM_INSTALL_BASE_URL=${release.url}/rel`, "sh"], {
+      stdin: script,
+    });
+    expect(r.stderr + r.stdout).toContain(".local/bin/rum");
+    expect(r.code).toBe(0);
+    expect(statSync(join(HOME, ".local/bin/rum")).uid).toBe(ID);
+    expect((await asUser(["rum", "--version"])).code).toBe(0);
+  });
+
+  test("rum doctor passes for the user's rum.toml (no sudo, not root)", async () => {
+    const r = await rum("doctor");
+    expect(r.stdout).toContain("this host can run rum VMs");
+    expect(r.code).toBe(0);
+  });
+
+  test("rum up -d boots the VM; the image cache is in the private home", async () => {
+    const r = await rum("up", "-d");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.code).toBe(0);
+    const cache = sh(["find", join(HOME, ".cache/rum"), "-name", "*.qcow2"]).stdout.toString();
+    expect(cache).toContain(HOME);
+    expect(statSync(HOME).mode & 0o777).toBe(0o700);
+  });
+
+  test("exec reads a host file through the default share", async () => {
+    const r = await rum("exec", "--", "cat", "hello.txt");
+    expect(r.stdout).toBe("from the host\n");
+    expect(r.code).toBe(0);
+  });
+
+  test("the guest user has the host user's uid and gid; what it writes is the user's", async () => {
+    const ids = await rum("exec", "--", "sh", "-c", 'echo "$(id -u) $(id -g)"');
+    expect(ids.stdout.trim()).toBe(`${ID} ${ID}`);
+    expect((await rum("exec", "--", "sh", "-c", "echo guest > from-guest.txt")).code).toBe(0);
+    const st = statSync(join(PROJECT, "from-guest.txt"));
+    expect({ uid: st.uid, gid: st.gid }).toEqual({ uid: ID, gid: ID });
+    expect(readFileSync(join(PROJECT, "from-guest.txt"), "utf8")).toBe("guest\n");
+  });
+
+  test("ssh-config works with plain ssh run by the user", async () => {
+    const cfg = await rum("ssh-config");
+    expect(cfg.code).toBe(0);
+    await asUser(["sh", "-c", "cat > ssh_config"], { cwd: PROJECT, stdin: cfg.stdout });
+    const r = await asUser(["ssh", "-F", "ssh_config", "-o", "BatchMode=yes", NAME, "hostname"], {
+      cwd: PROJECT,
+    });
+    expect(r.stdout.trim()).toBe(NAME);
+    expect(r.code).toBe(0);
+  });
+
+  test("rum log --console shows the boot to a libvirt-group user", async () => {
+    const r = await rum("log", "--console");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Debian");
+    expect(r.code).toBe(0);
+  });
+
+  test("rum down, then rum destroy --yes leaves nothing in libvirt or the home", async () => {
+    expect((await rum("down")).code).toBe(0);
+    expect(virsh("domstate", leftovers()[0] ?? "none").out.trim()).toBe("shut off");
+    const gone = await rum("destroy", "--yes");
+    expect(gone.code).toBe(0);
+    expect(leftovers()).toEqual([]);
+    const state = sh(["find", HOME, "-path", "*rum*", "-name", "state.json"]).stdout.toString();
+    expect(state).toBe("");
+  });
+});
