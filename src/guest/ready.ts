@@ -6,16 +6,18 @@
  */
 
 import { RumError } from "../errors";
-import { step } from "../log";
+import { log, step } from "../log";
 import { updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { tcpOpen } from "./address";
 import { checkJumpHost, jumpLabel } from "./jump";
-import { guestAddress, guestRun, sshTarget, vmKeys } from "./session";
+import { guestAddress, guestRun, jumpFor, sshTarget, vmKeys } from "./session";
 import type { SshTarget } from "./ssh-target";
 
 const POLL_MS = 250;
 const JUMP_POLL_MS = 1000;
+/** How often a closed port 22 sends rum back to libvirt for the address. */
+const RELOOK_MS = 3000;
 /** Boot under software emulation takes a minute or more; leave room for slow hosts. */
 const SSH_TIMEOUT_MS = 600_000;
 const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
@@ -52,21 +54,44 @@ export async function waitForAddress(vm: Vm): Promise<string> {
   );
 }
 
-export async function waitForSsh(vm: Vm, ip: string): Promise<SshTarget> {
-  const target = sshTarget(vm, await vmKeys(vm), ip);
-  const direct = !target.proxyJump && !target.jumpHost;
+/**
+ * Port 22 on the guest's address. The address is looked up again every few
+ * seconds while the port stays closed: the first one found can be a lease
+ * that belonged to an earlier VM of the same name (and MAC), and the guest
+ * may renew onto another; waiting out the timeout on it would be a hang.
+ */
+async function waitForPort(vm: Vm, first: string): Promise<string> {
+  let ip = first;
+  let looked = Date.now();
+  return step(`waiting for SSH port on ${first}`, () =>
+    poll(
+      "TCP port 22",
+      SSH_TIMEOUT_MS,
+      () => `sshd did not start in the guest at ${ip}: see \`rum log --console\``,
+      async () => {
+        if (await tcpOpen(ip, 22, 1000)) return ip;
+        if (Date.now() - looked >= RELOOK_MS) {
+          looked = Date.now();
+          const now = await guestAddress(vm);
+          if (now && now !== ip) {
+            log.info(`the guest's address is now ${now} (was ${ip})`);
+            ip = now;
+          }
+        }
+        return null;
+      },
+    ),
+  );
+}
+
+export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
+  const keys = await vmKeys(vm);
+  const jump = jumpFor(vm);
+  const direct = !jump.proxyJump && !jump.jumpHost;
   // Behind a jump host the guest's network is routable only from there: a TCP probe from
   // this machine would say nothing (or, worse, reach some other host with that address).
-  if (direct) {
-    await step(`waiting for SSH port on ${ip}`, () =>
-      poll(
-        "TCP port 22",
-        SSH_TIMEOUT_MS,
-        "sshd did not start in the guest: see `rum log --console`",
-        async () => ((await tcpOpen(ip, 22, 1000)) ? true : null),
-      ),
-    );
-  }
+  const ip = direct ? await waitForPort(vm, found) : found;
+  const target = sshTarget(vm, keys, ip);
   if (target.jumpHost) await checkJumpHost(target.jumpHost);
   await updateState(vm.stateDir, { address: ip });
   let last = "";

@@ -116,10 +116,15 @@ export class Virsh {
       }));
   }
 
-  /** IPv4 leases libvirt's dnsmasq handed to a MAC on a network. */
+  /**
+   * IPv4 leases libvirt's dnsmasq handed to a MAC on a network, newest first.
+   * A VM re-created under the same name has the same MAC but a new DHCP client
+   * id, so the previous instance's lease (up to an hour left) sits beside the
+   * current one; leases run equally long, so the latest expiry is the newest.
+   */
   async dhcpLeases(network: string, mac: string): Promise<string[]> {
     const out = await this.lookup(["net-dhcp-leases", network, "--mac", mac]);
-    return parseAddresses(out ?? "", "ipv4");
+    return newestFirst(out ?? "");
   }
 
   /** Addresses from the host's ARP table (bridged NICs have no libvirt lease). */
@@ -131,6 +136,17 @@ export class Virsh {
       .filter((f) => f[2] === "ipv4" && f[3])
       .map((f) => ({ mac: f[1] ?? "", ip: (f[3] ?? "").split("/")[0] ?? "" }));
   }
+}
+
+/** `net-dhcp-leases` rows ("YYYY-MM-DD HH:MM:SS  mac  ipv4  a.b.c.d/n …") by expiry, latest first. */
+export function newestFirst(table: string): string[] {
+  const rows = table
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === "ipv4" && f[4])
+    .map((f) => ({ expiry: `${f[0]} ${f[1]}`, ip: (f[4] as string).split("/")[0] as string }));
+  // The timestamp format sorts as text.
+  return rows.sort((a, b) => b.expiry.localeCompare(a.expiry)).map((r) => r.ip);
 }
 
 /** Pull `a.b.c.d` out of `net-dhcp-leases`/`domifaddr` tables. */

@@ -164,6 +164,34 @@ describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
     expect(r.code).toBe(0);
   });
 
+  // What users repeat: the same rum.toml forced off and reset, destroyed and brought up again.
+  // The MAC derives from the name, so each new instance finds the last one's lease in
+  // libvirt's table (new machine id, new DHCP client id); rum must not wait on it.
+  const upWithinNormalTime = async (...args: string[]) => {
+    const t0 = Date.now();
+    const r = await rum("up", "-d", ...args);
+    expect({ code: r.code, err: r.code ? r.stderr : "" }).toEqual({ code: 0, err: "" });
+    expect(Date.now() - t0).toBeLessThan(480_000); // a hang waits out 600 s on the stale address
+    expect((await rum("exec", "--", "cat", "hello.txt")).stdout).toBe("from the host\n");
+    return r.stderr;
+  };
+
+  test("rum down --force, then rum up --reset: ready again on a fresh first boot", async () => {
+    expect((await rum("down", "--force")).code).toBe(0);
+    await upWithinNormalTime("--reset");
+  });
+
+  test("rum destroy --yes && rum up -d, twice in a row, with the old leases still there", async () => {
+    for (let round = 0; round < 2; round++) {
+      expect((await rum("destroy", "--yes")).code).toBe(0);
+      await upWithinNormalTime();
+    }
+    const status = JSON.parse((await rum("status", "--json")).stdout);
+    const mac = status.interfaces[0].mac;
+    const leases = virsh("net-dhcp-leases", "default", "--mac", mac).out;
+    expect(leases.match(/ipv4/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+
   test("rum down, then rum destroy --yes leaves nothing in libvirt or the home", async () => {
     expect((await rum("down")).code).toBe(0);
     expect(virsh("domstate", leftovers()[0] ?? "none").out.trim()).toBe("shut off");
