@@ -5,7 +5,8 @@
  * libvirt-group user (the file itself is root's, 0600) and across qemu+ssh.
  * A session guest's log is a plain file of the user's.
  */
-import { open } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { RumError } from "../errors";
 import { ensurePool, LOG_POOL, LOG_POOL_DIR } from "../host/pool";
@@ -31,14 +32,20 @@ export async function ensureConsoleLog(vm: Vm): Promise<void> {
 /** The log from byte `offset` on ("" when nothing new). */
 export async function readConsoleLog(vm: Vm, offset = 0): Promise<string> {
   if (isSession(vm)) return readLocal(serialLogPath(vm), offset);
-  const args = ["vol-download", "--pool", LOG_POOL, "--offset", String(offset), volume(vm)];
-  const text = await vm.virsh.lookup([...args, "/dev/stdout"]);
-  if (text === null) {
-    throw new RumError(`VM ${vm.loaded.name} has no console log yet`, {
-      hint: "it is made by `rum up`, and fills once the VM boots",
-    });
+  // Into a file of ours, not /dev/stdout: Bun's child stdio are sockets, which cannot be opened by path.
+  const dir = await mkdtemp(join(tmpdir(), "rum-console-"));
+  const tmp = join(dir, "console.log");
+  const args = ["vol-download", "--pool", LOG_POOL, "--offset", String(offset), volume(vm), tmp];
+  try {
+    if ((await vm.virsh.lookup(args)) === null) {
+      throw new RumError(`VM ${vm.loaded.name} has no console log yet`, {
+        hint: "it is made by `rum up`, and fills once the VM boots",
+      });
+    }
+    return await readFile(tmp, "utf8");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return text;
 }
 
 async function readLocal(path: string, offset: number): Promise<string> {
