@@ -11,7 +11,7 @@ import System from "typebox/system";
 import Value from "typebox/value";
 import { UsageError } from "../errors";
 import { configHash } from "./canonical";
-import { guardParsed, MAX_FILE_BYTES } from "./guard";
+import { guardParsed, MAX_FILE_BYTES, MAX_SCRIPT } from "./guard";
 import { configId, domainName, vmName } from "./identity";
 import { indexKeys, type KeyIndex } from "./locate";
 import { schemaProblems } from "./messages";
@@ -81,10 +81,11 @@ export function findConfig(opts: LoadOptions = {}): string {
   }
   if (!stat.isFile()) throw new UsageError(`${target} is not a regular file`);
   if (stat.size > MAX_FILE_BYTES) {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1).replace(/\.0$/, "")} MiB`;
     throw new UsageError(
-      `${target} is ${Math.round(stat.size / 2 ** 20)} MiB: too large for a config`,
+      `${target} is ${mib(stat.size)}: too large for a config (the limit is ${mib(MAX_FILE_BYTES)})`,
       {
-        hint: "a rum.toml is a few hundred bytes; check -c points at the right file",
+        hint: `a rum.toml is a few hundred bytes and a provisioning script at most ${mib(MAX_SCRIPT)}; check -c points at the right file`,
       },
     );
   }

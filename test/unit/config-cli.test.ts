@@ -198,3 +198,22 @@ describe("rum schema", () => {
     expect(JSON.parse(r.stdout).$schema).toContain("json-schema.org");
   });
 });
+
+describe("big input is refused at the door", () => {
+  test("a 15 MB provisioning script: exit 2 by the file's size, before it is parsed", async () => {
+    const dir = await folder();
+    const script = "echo hello world\n".repeat(900_000);
+    await writeFile(
+      join(dir, "rum.toml"),
+      `[image]\nbase = "debian-12"\n[provision.system]\nscript = """\n${script}"""\n`,
+    );
+    const start = performance.now();
+    const r = run(["validate"], dir);
+    // Parsing it took 8 s; a stat takes nothing (generous bound for a loaded host).
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is 14\.\d MiB: too large for a config \(the limit is 2\.5 MiB\)/);
+    expect(r.stderr).toContain("hint: ");
+    noStackTrace(r);
+  });
+});
