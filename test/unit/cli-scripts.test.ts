@@ -96,6 +96,28 @@ describe("--json: a failure is one {ok: false, error} document on stdout", () =>
       error: { message: expect.stringContaining("--bogus"), exitCode: 2 },
     });
   });
+  test("every data command takes --json and prints exactly one document", () => {
+    const commands: string[][] = [
+      ["skill"],
+      ["schema"],
+      ["validate"],
+      ["status", "--connect", "test:///default"],
+      ["doctor", "--connect", "test:///default"],
+      ["image", "list"],
+      ["image", "search"],
+      ["version"],
+      ["dump-iso", "--connect", "test:///default", join(dir, "seed")],
+      // No VM: the failure is the one document.
+      ["ssh-config", "--connect", "test:///default"],
+    ];
+    for (const args of commands) {
+      const r = rum(...args, "--json");
+      expect(() => JSON.parse(r.out)).not.toThrow();
+      if (r.code !== 0 && args[0] !== "doctor") {
+        expect(JSON.parse(r.out)).toMatchObject({ ok: false, error: { exitCode: r.code } });
+      }
+    }
+  });
   test("successes keep their documents", () => {
     expect(JSON.parse(rum("version", "--json").out)).toHaveProperty("version");
     expect(JSON.parse(rum("validate", "--json").out)).toMatchObject({ ok: true });
