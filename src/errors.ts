@@ -7,6 +7,15 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /**
+   * `exec`/`ssh`/`cp`: rum could not run the command (no VM, no address, bad
+   * config). 125 as in `env`, `docker run` and `nix`: guest commands rarely
+   * use it, 126/127 stay the guest's "not executable"/"not found", and 255
+   * stays ssh's own failure.
+   */
+  cannotRun: 125,
+  /** The reader of stdout went away: 128 + SIGPIPE, what `yes | head -0` gives. */
+  brokenPipe: 141,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode] | number;

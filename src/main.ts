@@ -1,78 +1,78 @@
 /**
  * Entry point: split argv, dispatch to a lazily loaded command, and turn every
- * error into one paragraph and a documented exit code.
+ * error into one paragraph and a documented exit code (src/cli/report.ts).
  */
-import { type CommandDef, renderUsage, runCommand } from "citty";
+import { type ArgsDef, type CommandDef, runCommand } from "citty";
+import { globalArgs } from "./cli/args";
 import { commands } from "./cli/commands/index";
-import { printData } from "./cli/output";
+import { renderCommandHelp, renderRootHelp } from "./cli/help";
+import { guardPipes, printData } from "./cli/output";
 import { checkFlags, splitArgv } from "./cli/parse";
-import { ExitCode, isRumError, UsageError } from "./errors";
-import { configureLog, log } from "./log";
+import { GUEST_EXIT_VERBS, insertDashDash } from "./cli/passthrough";
+import { report } from "./cli/report";
+import { describeCommand, describeCommands, describeFlags } from "./docs/commands";
+import { ExitCode, UsageError } from "./errors";
+import { configureLog } from "./log";
 import { didYouMean } from "./util/suggest";
 import { revision, version } from "./version";
 
-const root: CommandDef = {
-  meta: { name: "rum", version, description: "Declarative virtual machines on libvirt/KVM" },
-  subCommands: Object.fromEntries(
-    Object.entries(commands).map(([name, load]) => [name, () => load()]),
-  ),
-};
+const DESCRIPTION = "Declarative virtual machines on libvirt/KVM";
+const ROOT_FLAGS: ArgsDef = { ...globalArgs, version: { type: "boolean" } };
 
 async function main(argv: string[]): Promise<number> {
+  guardPipes();
   const { verb, rest, help, version: wantVersion } = splitArgv(argv);
-  const verbose = argv.includes("-v") || argv.includes("--verbose");
-  configureLog({ verbose, quiet: argv.includes("-q") || argv.includes("--quiet") });
+  const flags = rest.slice(0, rest.includes("--") ? rest.indexOf("--") : undefined);
+  const verbose = flags.includes("-v") || flags.includes("--verbose");
+  configureLog({ verbose, quiet: flags.includes("-q") || flags.includes("--quiet") });
+  const json = flags.includes("--json");
   try {
-    if (wantVersion && !verb) {
-      printData(`rum ${version} (${revision})`);
-      return ExitCode.ok;
-    }
     if (!verb) {
-      process.stderr.write(`${await renderUsage(root)}\n`);
-      return help ? ExitCode.ok : ExitCode.usage;
+      checkFlags("", rest, ROOT_FLAGS);
+      if (wantVersion) printData(`rum ${version} (${revision})`);
+      else if (help) printData(await rootHelp());
+      else {
+        // Not asked for: the usage is the error message, so it goes to stderr.
+        process.stderr.write(`${await rootHelp()}\n`);
+        return ExitCode.usage;
+      }
+      return ExitCode.ok;
     }
     const load = commands[verb];
     if (!load) {
       throw new UsageError(
         `unknown command \`${verb}\`${didYouMean(verb, Object.keys(commands))}`,
-        {
-          hint: "run `rum --help` for the list of commands",
-        },
+        { hint: "run `rum --help` for the list of commands" },
       );
     }
     const cmd = await load();
     if (help) {
-      printData(await renderUsage(cmd, root));
+      printData(await commandHelp(verb, cmd, flags));
       return ExitCode.ok;
     }
-    const argsDef = typeof cmd.args === "function" ? await cmd.args() : await cmd.args;
-    checkFlags(verb, rest, argsDef ?? {});
-    const { result } = await runCommand(cmd, { rawArgs: rest });
+    const argsDef = (typeof cmd.args === "function" ? await cmd.args() : await cmd.args) ?? {};
+    const args = insertDashDash(verb, rest, argsDef);
+    checkFlags(verb, args, argsDef);
+    const { result } = await runCommand(cmd, { rawArgs: args });
     return typeof result === "number" ? result : ExitCode.ok;
   } catch (e) {
-    return report(e, verbose);
+    return report(e, { verbose, json, passthrough: GUEST_EXIT_VERBS.has(verb ?? "") });
   }
 }
 
-function report(e: unknown, verbose: boolean): number {
-  if (isRumError(e)) {
-    const lines = [`error: ${e.message}`, ...e.details.map((d) => `  ${d}`)];
-    if (e.hint) lines.push(`hint: ${e.hint}`);
-    process.stderr.write(`${lines.join("\n")}\n`);
-    if (verbose && e.cause) log.debug(e.cause);
-    return e.exitCode;
-  }
-  // citty's own argument errors (missing positional, …) are usage errors.
-  if (e instanceof Error && (e as { code?: string }).code?.startsWith("E")) {
-    process.stderr.write(`error: ${e.message}\nhint: see \`rum --help\`\n`);
-    return ExitCode.usage;
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(
-    `error: internal error: ${msg}\nhint: this is a bug in rum; please report it with the output of the same command run with -v\n`,
-  );
-  if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  return ExitCode.failure;
+async function rootHelp(): Promise<string> {
+  const all = await describeCommands(commands);
+  return renderRootHelp({ version, description: DESCRIPTION }, all, describeFlags(globalArgs));
+}
+
+/** The help of `rum VERB`, or of its sub-command when one is named (`rum image pull --help`). */
+async function commandHelp(verb: string, cmd: CommandDef, flags: string[]): Promise<string> {
+  const info = await describeCommand(verb, cmd);
+  const sub = info.subcommands.find((s) => flags.includes(s.name));
+  const globals = describeFlags(globalArgs);
+  return sub
+    ? renderCommandHelp([verb, sub.name], sub, globals)
+    : renderCommandHelp([verb], info, globals);
 }
 
 // No top-level await: the bytecode-compiled binary is a CommonJS bundle.

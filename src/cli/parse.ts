@@ -65,12 +65,11 @@ export function checkFlags(verb: string, rest: string[], def: ArgsDef): void {
     for (const n of names) {
       if (known.has(n)) continue;
       const flags = [...known].map((k) => (k.length === 1 ? `-${k}` : `--${k}`));
-      throw new UsageError(
-        `unknown option ${long ? `--${n}` : `-${n}`} for \`rum ${verb}\`${didYouMean(long ? `--${n}` : `-${n}`, flags)}`,
-        {
-          hint: `see \`rum ${verb} --help\``,
-        },
-      );
+      const command = verb ? `rum ${verb}` : "rum";
+      const flag = long ? `--${n}` : `-${n}`;
+      throw new UsageError(`unknown option ${flag} for \`${command}\`${didYouMean(flag, flags)}`, {
+        hint: `see \`${command} --help\``,
+      });
     }
   }
 }

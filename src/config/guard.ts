@@ -16,8 +16,12 @@ export const MAX_KEY = 128;
 /** Lists and whole files far beyond any real config (typebox's checks are not free). */
 export const MAX_ENTRIES = 1024;
 export const MAX_VALUES = 50_000;
-/** Past this, the file is not a config someone wrote: refuse to parse it. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Past this, the file is not a config someone wrote: refused by its size
+ * before it is read (parsing 15 MB takes seconds, only to be refused by the
+ * limits above). Both provisioning scripts at their limit, plus room for the rest.
+ */
+export const MAX_FILE_BYTES = 2 * MAX_SCRIPT + 512 * 1024;
 const MAX_PROBLEMS = 50;
 
 type Path = (string | number)[];

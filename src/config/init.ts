@@ -28,8 +28,11 @@ export interface InitOptions {
   values: InitValues;
 }
 
-/** Write the config; returns it loaded, as `rum validate` would see it. */
-export async function writeInitConfig(opts: InitOptions): Promise<LoadedConfig> {
+/**
+ * Where `rum init` would write, or a UsageError if it must not (the file
+ * exists, the folder does not): checked before any question is asked.
+ */
+export function initTarget(opts: Omit<InitOptions, "values">): string {
   const target = resolve(opts.cwd ?? process.cwd(), opts.path ?? DEFAULT_CONFIG);
   const existing = statOrUndefined(target);
   if (existing?.isDirectory()) {
@@ -44,6 +47,12 @@ export async function writeInitConfig(opts: InitOptions): Promise<LoadedConfig> 
       hint: "create the folder first",
     });
   }
+  return target;
+}
+
+/** Write the config; returns it loaded, as `rum validate` would see it. */
+export async function writeInitConfig(opts: InitOptions): Promise<LoadedConfig> {
+  const target = initTarget(opts);
   const file = join(realpathSync(dirname(target)), basename(target));
   const text = renderInitConfig(opts.values);
   const loaded = checked(text, file);

@@ -4,14 +4,16 @@
  * schema, validate with typebox, run the semantic rules. Every problem found
  * on the way is reported together in one ConfigError (exit code 2).
  */
-import { realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import System from "typebox/system";
 import Value from "typebox/value";
 import { UsageError } from "../errors";
+import { log } from "../log";
 import { configHash } from "./canonical";
-import { guardParsed, MAX_FILE_BYTES } from "./guard";
+import { guardParsed, MAX_FILE_BYTES, MAX_SCRIPT } from "./guard";
 import { configId, domainName, vmName } from "./identity";
 import { indexKeys, type KeyIndex } from "./locate";
 import { schemaProblems } from "./messages";
@@ -41,6 +43,7 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_CONFIG = "rum.toml";
+const NAMED_SUFFIX = ".rum.toml";
 
 export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> {
   const file = findConfig(opts);
@@ -55,10 +58,16 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   return loadConfigText(decodeUtf8(bytes, file), file);
 }
 
-/** The canonical path of the config file, or a UsageError saying why there is none. */
+/**
+ * The canonical path of the config file, or a UsageError saying why there is
+ * none. Without -c, rum.toml is looked for in the working folder and then its
+ * parents, like git and cargo do, up to $HOME (inclusive) or the root. The
+ * VM's identity comes from the file's path, so running from a subfolder means
+ * the same VM.
+ */
 export function findConfig(opts: LoadOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
-  const target = resolve(cwd, opts.path ?? DEFAULT_CONFIG);
+  const target = opts.path === undefined ? discover(cwd) : resolve(cwd, opts.path);
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(target);
@@ -66,13 +75,9 @@ export function findConfig(opts: LoadOptions = {}): string {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
       throw new UsageError(`cannot read ${target}: ${(e as Error).message}`);
     }
-    throw opts.path === undefined
-      ? new UsageError(`no ${DEFAULT_CONFIG} in ${cwd}`, {
-          hint: "run `rum init` to create one, or point at a config with -c FILE",
-        })
-      : new UsageError(`config file ${target} not found`, {
-          hint: `check the path, or run \`rum init -c ${opts.path}\` to create it`,
-        });
+    throw new UsageError(`config file ${target} not found`, {
+      hint: `check the path, or run \`rum init -c ${opts.path}\` to create it`,
+    });
   }
   if (stat.isDirectory()) {
     throw new UsageError(`${target} is a directory, not a config file`, {
@@ -81,14 +86,51 @@ export function findConfig(opts: LoadOptions = {}): string {
   }
   if (!stat.isFile()) throw new UsageError(`${target} is not a regular file`);
   if (stat.size > MAX_FILE_BYTES) {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1).replace(/\.0$/, "")} MiB`;
     throw new UsageError(
-      `${target} is ${Math.round(stat.size / 2 ** 20)} MiB: too large for a config`,
+      `${target} is ${mib(stat.size)}: too large for a config (the limit is ${mib(MAX_FILE_BYTES)})`,
       {
-        hint: "a rum.toml is a few hundred bytes; check -c points at the right file",
+        hint: `a rum.toml is a few hundred bytes and a provisioning script at most ${mib(MAX_SCRIPT)}; check -c points at the right file`,
       },
     );
   }
   return realpathSync(target);
+}
+
+/**
+ * The nearest rum.toml from `cwd` upwards, or a UsageError naming the fix. A
+ * folder holding named configs (web.rum.toml) is a project of its own: the
+ * walk stops there rather than pick a parent's VM.
+ */
+function discover(cwd: string): string {
+  const home = resolve(process.env.HOME || homedir());
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_CONFIG);
+    if (existsSync(candidate)) {
+      if (dir !== resolve(cwd)) log.info(`using ${candidate}`);
+      return candidate;
+    }
+    if (dir === resolve(cwd) && named(dir).length > 0) break;
+    if (dir === home || dirname(dir) === dir) break;
+  }
+  // Named configs are never picked implicitly: which one is the user's choice.
+  const here = named(cwd);
+  const where = here.length ? cwd : `${cwd} or its parent folders`;
+  throw new UsageError(`no ${DEFAULT_CONFIG} in ${where}`, {
+    hint: here.length
+      ? `pick one with ${here.map((f) => `\`-c ${f}\``).join(" or ")}`
+      : "run `rum init` to create one, or point at a config with -c FILE",
+  });
+}
+
+function named(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(NAMED_SUFFIX))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function decodeUtf8(bytes: Uint8Array, file: string): string {

@@ -13,6 +13,8 @@ export interface Problem {
   message: string;
   line?: number;
   column?: number;
+  /** The fix, when it is more specific than "fix the keys above". */
+  hint?: string;
 }
 
 /** What `rum validate --json` prints for each problem. */
@@ -72,7 +74,10 @@ export class ConfigError extends UsageError {
     const count = sorted.length === 1 ? "1 problem" : `${sorted.length} problems`;
     super(`${file}: ${count}`, {
       details,
-      hint: hint ?? "fix the keys above; `rum schema` describes every key",
+      hint:
+        hint ??
+        sorted.find((p) => p.hint)?.hint ??
+        "fix the keys above; `rum schema` describes every key",
     });
     this.name = "ConfigError";
     this.problems = sorted;

@@ -9,6 +9,7 @@ import { NAME_PATTERN, sanitizeName } from "./identity";
 import type { KeyPath, Problem } from "./problems";
 import type { Rule, RuleContext } from "./rule";
 import { driveRules } from "./rules-drives";
+import { imageRule } from "./rules-image";
 import { mountRules } from "./rules-mounts";
 import { networkRules } from "./rules-network";
 import type { Config } from "./schema";
@@ -29,15 +30,6 @@ const nameRule: Rule = {
     if (config.name === undefined || NAME_PATTERN.test(config.name)) return [];
     const message = `must be 1–40 lowercase letters, digits or dashes, starting and ending with a letter or digit (try "${sanitizeName(config.name)}")`;
     return [{ path: ["name"], message }];
-  },
-};
-
-const imageRule: Rule = {
-  reads: ["image.base"],
-  check(config) {
-    return config.image.base.trim() === ""
-      ? [{ path: ["image", "base"], message: "must not be empty" }]
-      : [];
   },
 };
 

@@ -4,6 +4,7 @@
  * the config schema, so this page cannot drift from what rum accepts.
  */
 import { type CommandInfo, type FlagInfo, usage } from "./commands";
+import { EXIT_CODES } from "./exit-codes";
 import { type SchemaNode, schemaSections } from "./schema-table";
 
 export interface SkillInput {
@@ -142,23 +143,21 @@ function conventionsSection(): string[] {
     "",
     "| code | meaning |",
     "|---|---|",
-    "| 0 | success |",
-    "| 1 | failure (libvirt, download, guest not ready, ...); the message names the fix |",
-    "| 2 | usage or config error: bad flag, unknown command, invalid rum.toml |",
-    "| any | `rum exec` exits with the guest command's own exit code |",
+    ...EXIT_CODES.map((e) => `| ${e.code} | ${cell(e.meaning)} |`),
     "",
     "## JSON output",
     "",
     "Commands that print data accept `--json` and then print exactly one JSON document on stdout.",
     "Logs, progress and errors always go to stderr, so `rum status --json | jq .` is safe.",
-    "Errors are `error: MESSAGE` plus `hint: FIX` lines on stderr, with the exit codes above.",
+    "Errors are `error: MESSAGE` plus `hint: FIX` lines on stderr, with the exit codes above;",
+    'with `--json` a failure is also one document on stdout: `{"ok": false, "error": {"message", "hint", "exitCode"}}`.',
     "",
     "## Tips for agents",
     "",
     "- Always start VMs with `rum up -d`: without `-d` rum attaches the serial console on a TTY.",
     "- Never rely on prompts: rum asks only on a TTY; pass `--defaults`, `--yes`, `--force` explicitly.",
     "- Parse `--json` output instead of scraping text; check `rum status --json` for state, addresses and readiness.",
-    "- Run guest commands with `rum exec -- CMD ARGS...` (not `rum ssh`): output streams and the exit code is the command's.",
+    "- Run guest commands with `rum exec -- CMD ARGS...` (not `rum ssh`): output streams and the exit code is the command's; 125 means rum could not run it.",
     "- When something fails, read `rum log` (console, provisioning and rum's own log; `rum log --failed` for the failed step).",
     "- Run `rum validate` after editing rum.toml: it names the bad key path and line.",
     "- Use `-c FILE` (e.g. `dev.rum.toml`) to keep several VMs in one folder.",

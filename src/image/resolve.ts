@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { isAbsolute, resolve } from "pathe";
 import { UsageError } from "../errors";
-import { didYouMean } from "../util/suggest";
+import { closest, didYouMean } from "../util/suggest";
 import { findByUrl, findShorthand, registryNames } from "./registry";
 
 export type DigestAlgo = "sha256" | "sha512";
@@ -39,16 +39,25 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 // A bare word with one of these endings is a file name, not a shorthand.
 const IMAGE_FILE = /\.(qcow2|img|raw|qcow)$/i;
 
-export function resolveImage(
+/** What is wrong with a `base`, in the words of a config problem (key path added by the caller). */
+export interface ImageBaseProblem {
+  message: string;
+  hint: string;
+}
+
+/** `base` → where the image comes from, or why it cannot be used (nothing is read or fetched). */
+export function parseImageBase(
   base: string,
   configDir: string,
   opts: { sha256?: string } = {},
-): ImageSource {
+): { ok: true; source: ImageSource } | ({ ok: false } & ImageBaseProblem) {
   const spec = base.trim();
   if (!spec) {
-    throw new UsageError("image.base: must not be empty", {
+    return {
+      ok: false,
+      message: "must not be empty",
       hint: "set `[image] base` to a shorthand (see `rum image search`), a URL or a file path",
-    });
+    };
   }
   const expected: Digest | undefined = opts.sha256
     ? { algo: "sha256", hex: opts.sha256.toLowerCase() }
@@ -57,35 +66,60 @@ export function resolveImage(
   if (scheme === "http" || scheme === "https") {
     const known = findByUrl(spec);
     return {
-      kind: "url",
-      url: spec,
-      ...(known ? { checksumUrl: known.checksumUrl, shorthand: known.name } : {}),
-      ...(expected ? { expected } : {}),
+      ok: true,
+      source: {
+        kind: "url",
+        url: spec,
+        ...(known ? { checksumUrl: known.checksumUrl, shorthand: known.name } : {}),
+        ...(expected ? { expected } : {}),
+      },
     };
   }
-  if (scheme === "file") return { kind: "file", path: fileUrlPath(spec), expected };
-  if (scheme) {
-    throw new UsageError(`image.base: unsupported URL scheme "${scheme}://" in "${spec}"`, {
-      hint: "use an http(s):// or file:// URL, a local path, or a shorthand from `rum image search`",
-    });
+  if (scheme === "file") {
+    const path = fileUrlPath(spec);
+    if (typeof path !== "string") return { ok: false, ...path };
+    return { ok: true, source: { kind: "file", path, expected } };
   }
-  if (looksLikePath(spec)) return { kind: "file", path: localPath(spec, configDir), expected };
+  if (scheme) {
+    return {
+      ok: false,
+      message: `unsupported URL scheme "${scheme}://" in "${spec}"${didYouMean(scheme, ["http", "https", "file"])}`,
+      hint: "use an http(s):// or file:// URL, a local path, or a shorthand from `rum image search`",
+    };
+  }
+  if (looksLikePath(spec)) {
+    return { ok: true, source: { kind: "file", path: localPath(spec, configDir), expected } };
+  }
   const entry = findShorthand(spec);
   if (entry) {
     return {
-      kind: "url",
-      url: entry.url,
-      checksumUrl: entry.checksumUrl,
-      shorthand: entry.name,
-      ...(expected ? { expected } : {}),
+      ok: true,
+      source: {
+        kind: "url",
+        url: entry.url,
+        checksumUrl: entry.checksumUrl,
+        shorthand: entry.name,
+        ...(expected ? { expected } : {}),
+      },
     };
   }
-  throw new UsageError(
-    `image.base: unknown image shorthand "${spec}"${didYouMean(spec, registryNames())}`,
-    {
-      hint: "`rum image search` lists the shorthands; a local file needs a path such as ./disk.qcow2",
-    },
-  );
+  const suggestion = closest(spec, registryNames());
+  return {
+    ok: false,
+    message: `unknown image shorthand "${spec}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    hint: `${suggestion ? `did you mean "${suggestion}"? ` : ""}\`rum image search\` lists the shorthands; a local file needs a path such as ./disk.qcow2`,
+  };
+}
+
+/** parseImageBase for the commands that act on it now: a problem is a UsageError. */
+export function resolveImage(
+  base: string,
+  configDir: string,
+  opts: { sha256?: string } = {},
+): ImageSource {
+  const r = parseImageBase(base, configDir, opts);
+  if (!r.ok) throw new UsageError(`image.base: ${r.message}`, { hint: r.hint });
+  return r.source;
 }
 
 function looksLikePath(spec: string): boolean {
@@ -94,16 +128,14 @@ function looksLikePath(spec: string): boolean {
   );
 }
 
-function fileUrlPath(spec: string): string {
+function fileUrlPath(spec: string): string | ImageBaseProblem {
   try {
     return fileURLToPath(spec);
   } catch (e) {
-    throw new UsageError(
-      `image.base: "${spec}" is not a usable file:// URL (${(e as Error).message})`,
-      {
-        hint: "write file:///absolute/path/to/disk.qcow2, or just the path",
-      },
-    );
+    return {
+      message: `"${spec}" is not a usable file:// URL (${(e as Error).message})`,
+      hint: "write file:///absolute/path/to/disk.qcow2, or just the path",
+    };
   }
 }
 

@@ -2,8 +2,9 @@
  * What rum remembers about a VM between commands (state.json in its state dir).
  * Written atomically so a Ctrl-C never leaves a half-written file.
  */
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "pathe";
+import { privateDir } from "./private-files";
 
 export interface VmState {
   /** Hash of the resolved config last applied to the domain definition. */
@@ -24,9 +25,8 @@ export interface VmState {
   createdNetworks?: string[];
 }
 
-export async function ensureStateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
+export function ensureStateDir(dir: string): Promise<void> {
+  return privateDir(dir);
 }
 
 export async function readState(dir: string): Promise<VmState> {

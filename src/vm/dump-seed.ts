@@ -2,11 +2,11 @@
  * `rum dump-iso`: build the seed exactly as `rum up` would, then write its
  * files out as rum's own ISO reader sees them (so the reader is what's tested).
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "pathe";
+import { join } from "pathe";
 import type { LoadedConfig } from "../config/load";
 import { vmKeys } from "../guest/session";
 import { readIso } from "../seed/iso9660/reader";
+import { writePrivate } from "../state/private-files";
 import { ensureStateDir } from "../state/vm-state";
 import { openVm } from "./context";
 import { resolveMounts } from "./mounts";
@@ -22,12 +22,10 @@ export async function dumpSeed(
   const seed = buildSeed(seedInput(vm, await vmKeys(vm), resolveMounts(vm)));
   const iso = readIso(seed.bytes);
   const written: string[] = [];
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, "seed.iso"), seed.bytes);
+  // The seed holds the guest's private host key: owner-only, like the VM's state.
+  await writePrivate(join(outDir, "seed.iso"), seed.bytes);
   for (const [path, data] of iso.files) {
-    const file = join(outDir, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, data, { mode: 0o600 });
+    await writePrivate(join(outDir, path), data);
     written.push(path);
   }
   return written;

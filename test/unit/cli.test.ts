@@ -21,6 +21,8 @@ const noTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+/m);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "rum-cli-"));
   writeFileSync(join(dir, "rum.toml"), '[image]\nbase = "./disk.qcow2"\n[user]\nname = "dev"\n');
+  // Validation checks that a local image exists; these commands never read it.
+  writeFileSync(join(dir, "disk.qcow2"), "");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +45,7 @@ describe("help and version", () => {
       "validate",
       "doctor",
     ]) {
-      expect(all.err).toContain(verb);
+      expect(all.out).toContain(verb);
     }
     const up = rum("up", "--help");
     expect(up.code).toBe(0);
@@ -57,26 +59,27 @@ describe("help and version", () => {
   });
 });
 
-describe("misuse is exit 2 with a hint", () => {
-  const cases: [string, string[], RegExp][] = [
+// exec, ssh and cp exit with the guest's code, so rum's own misuse there is 125.
+describe("misuse is exit 2 (125 for exec/cp) with a hint", () => {
+  const cases: [string, string[], RegExp, number?][] = [
     ["unknown command", ["frobnicate"], /unknown command `frobnicate`/],
     ["typo'd command", ["stauts"], /did you mean "status"/],
     ["unknown flag", ["status", "--jsn"], /unknown option --jsn .*did you mean "--json"/],
     ["unknown short flag", ["up", "-x"], /unknown option -x/],
-    ["exec without a command", ["exec"], /needs a command/],
-    ["exec with an empty --", ["exec", "--"], /needs a command/],
-    ["cp with one path", ["cp", "a"], /Missing required positional argument: DST/i],
-    ["cp host to host", ["cp", "a", "b"], /both paths are on the host/],
+    ["exec without a command", ["exec"], /needs a command/, 125],
+    ["exec with an empty --", ["exec", "--"], /needs a command/, 125],
+    ["cp with one path", ["cp", "a"], /Missing required positional argument: DST/i, 125],
+    ["cp host to host", ["cp", "a", "b"], /both paths are on the host/, 125],
     ["bad --timeout", ["down", "--timeout", "soon"], /--timeout must be a number/],
     ["config that is a directory", ["validate", "-c", "."], /directory/],
     ["missing config", ["status", "-c", "nope.toml"], /nope\.toml/],
     ["completions for an unknown shell", ["completions", "tcsh"], /bash\|zsh\|fish/],
     ["destroy without a terminal or --yes", ["destroy"], /--yes/],
   ];
-  for (const [name, args, message] of cases) {
+  for (const [name, args, message, code = 2] of cases) {
     test(name, () => {
       const r = rum(...args);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(code);
       expect(r.err).toMatch(message);
       expect(r.err).toContain("hint:");
       noTrace(r.err);

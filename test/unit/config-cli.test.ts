@@ -64,13 +64,21 @@ describe("rum validate on invalid configs", () => {
     });
   }
 
-  test("--json: problems on stdout as {ok:false, errors}, the message still on stderr", async () => {
+  test("--json: problems on stdout as {ok:false, error, errors}, the message still on stderr", async () => {
     const dir = await folder();
-    await writeFile(join(dir, "rum.toml"), '[image]\nbase = "x"\n[resources]\nmemory_mb = 100\n');
+    await writeFile(
+      join(dir, "rum.toml"),
+      '[image]\nbase = "debian-12"\n[resources]\nmemory_mb = 100\n',
+    );
     const r = run(["validate", "--json"], dir);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toEqual({
       ok: false,
+      error: {
+        message: `${join(dir, "rum.toml")}: 1 problem`,
+        hint: "fix the keys above; `rum schema` describes every key",
+        exitCode: 2,
+      },
       errors: [{ path: "resources.memory_mb", message: "must be an integer ≥ 256", line: 4 }],
     });
     expect(r.stderr).toContain("resources.memory_mb: must be an integer ≥ 256 (line 4)");
@@ -82,7 +90,7 @@ describe("rum validate on invalid configs", () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({
       ok: false,
-      errors: [{ message: expect.stringMatching(/^no rum.toml in /) }],
+      error: { message: expect.stringMatching(/^no rum.toml in /), exitCode: 2 },
     });
     expect(r.stderr).toContain("hint: run `rum init`");
   });
@@ -188,5 +196,24 @@ describe("rum schema", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(await readFile(join(repo, "rum.schema.json"), "utf8"));
     expect(JSON.parse(r.stdout).$schema).toContain("json-schema.org");
+  });
+});
+
+describe("big input is refused at the door", () => {
+  test("a 15 MB provisioning script: exit 2 by the file's size, before it is parsed", async () => {
+    const dir = await folder();
+    const script = "echo hello world\n".repeat(900_000);
+    await writeFile(
+      join(dir, "rum.toml"),
+      `[image]\nbase = "debian-12"\n[provision.system]\nscript = """\n${script}"""\n`,
+    );
+    const start = performance.now();
+    const r = run(["validate"], dir);
+    // Parsing it took 8 s; a stat takes nothing (generous bound for a loaded host).
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is 14\.\d MiB: too large for a config \(the limit is 2\.5 MiB\)/);
+    expect(r.stderr).toContain("hint: ");
+    noStackTrace(r);
   });
 });

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { log } from "../../log";
 import { dumpSeed } from "../../vm/dump-seed";
-import { connectArg, globalArgs } from "../args";
-import { printData } from "../output";
+import { connectArg, globalArgs, jsonArg } from "../args";
+import { printData, printJson } from "../output";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
@@ -13,12 +13,14 @@ export default defineCommand({
   args: {
     ...globalArgs,
     ...connectArg,
+    ...jsonArg,
     dir: { type: "positional", description: "Output folder (created if missing)", required: true },
   },
   async run({ args }) {
     const files = await dumpSeed(await loadFromArgs(args), args.dir, args.connect);
     log.success(`wrote seed.iso and ${files.length} files to ${args.dir}`);
-    for (const f of files) printData(f);
+    if (args.json) printJson({ ok: true, dir: args.dir, files });
+    else for (const f of files) printData(f);
     return 0;
   },
 });

@@ -8,7 +8,7 @@ import { afterDashDash } from "../passthrough";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
-  meta: { name: "exec", description: "Run a command in the guest: rum exec -- CMD [ARGS…]" },
+  meta: { name: "exec", description: "Run a command in the guest; its exit code is the command's" },
   args: { ...globalArgs, ...connectArg },
   async run({ args, rawArgs }) {
     const command = afterDashDash(rawArgs);

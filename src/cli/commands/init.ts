@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { defaultInitValues, writeInitConfig } from "../../config/init";
+import { defaultInitValues, initTarget, writeInitConfig } from "../../config/init";
 import type { InitValues } from "../../config/template";
 import { RumError } from "../../errors";
 import { registry } from "../../image/registry";
@@ -22,6 +22,8 @@ export default defineCommand({
     force: { type: "boolean", description: "Replace an existing file" },
   },
   async run({ args }) {
+    // Refuse before asking: answering questions only to hear "already exists" wastes them.
+    initTarget({ path: args.config, force: args.force });
     const defaults = defaultInitValues(args.image);
     // The prompts draw on stdout and read keys from stdin: ask only when a person is there.
     const interactive =

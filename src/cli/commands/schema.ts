@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { configJsonSchemaText } from "../../config/json-schema";
-import { globalArgs } from "../args";
+import { globalArgs, jsonArg } from "../args";
 import { printData } from "../output";
 
 export default defineCommand({
@@ -9,7 +9,8 @@ export default defineCommand({
     description:
       "Print the JSON Schema of rum.toml (for editors: put `#:schema ./rum.schema.json` atop rum.toml)",
   },
-  args: { ...globalArgs },
+  // The schema is a JSON document already: --json is accepted and changes nothing.
+  args: { ...globalArgs, ...jsonArg },
   run() {
     printData(configJsonSchemaText());
   },

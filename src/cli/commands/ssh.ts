@@ -7,7 +7,10 @@ import { afterDashDash } from "../passthrough";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
-  meta: { name: "ssh", description: "Open an SSH session in the guest: rum ssh [-- SSH ARGS…]" },
+  meta: {
+    name: "ssh",
+    description: "Open an SSH session in the guest, or run ssh with extra arguments",
+  },
   args: { ...globalArgs, ...connectArg },
   async run({ args, rawArgs }) {
     const vm = openVm(await loadFromArgs(args), args.connect);

@@ -14,12 +14,12 @@ export default defineCommand({
     ...connectArg,
     reset: { type: "boolean", description: "Wipe the VM's disks and seed for a fresh first boot" },
     detach: { type: "boolean", alias: "d", description: "Do not attach the serial console" },
-    // citty reads --no-wait as wait=false.
+    // citty reads --no-wait as wait=false; help and completions show only --no-wait.
     wait: {
       type: "boolean",
       default: true,
       description:
-        "Wait for SSH, cloud-init and provisioning (--no-wait: return once the domain runs)",
+        "Return once the domain runs, without waiting for SSH, cloud-init and provisioning",
     },
   },
   async run({ args }) {
