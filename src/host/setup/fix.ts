@@ -16,8 +16,9 @@ export interface FixOptions {
   confirm?: (changes: Step[]) => Promise<boolean>;
   /** Told about each step as it finishes (progress on stderr). */
   onStep?: (r: StepResult) => void;
-  /** Facts source; tests pass fixtures. */
+  /** Facts source and step runner; tests pass fixtures and fakes. */
   gather?: () => Promise<HostFacts>;
+  apply?: (step: Step) => Promise<StepResult>;
 }
 
 export interface FixResult {
@@ -56,7 +57,7 @@ export async function fixHost(opts: FixOptions): Promise<FixResult> {
       const blocked = step.after.find((id) => results.some((r) => r.id === id && isBlocking(r)));
       const result = blocked
         ? resultOf(step, "skipped", `not run: step "${blocked}" did not succeed`)
-        : await applyStep(step);
+        : await (opts.apply ?? applyStep)(step);
       results.push(result);
       opts.onStep?.(result);
     }
