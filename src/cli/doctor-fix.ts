@@ -16,6 +16,8 @@ export interface FixArgs {
   dryRun: boolean;
   yes: boolean;
   json: boolean;
+  /** -q: no progress lines on stderr. */
+  quiet: boolean;
 }
 
 async function ask(question: string): Promise<boolean> {
@@ -77,6 +79,9 @@ export async function runFix(
     );
   }
   const tty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const progress = (line: string) => {
+    if (!args.json && !args.quiet) process.stderr.write(`${line}\n`);
+  };
   const result = await fixHost({
     dryRun: args.dryRun,
     confirm:
@@ -86,11 +91,10 @@ export async function runFix(
             process.stderr.write(`${planText(changes).join("\n")}\n`);
             return ask(`Apply these ${changes.length} changes? [y/N] `);
           },
-    // Progress for the steps that did something; the full list follows on stdout.
+    // Progress for the steps that do something; the full list follows on stdout.
+    onStart: (step) => progress(`...  ${step.id}: ${step.title}`),
     onStep: (r) => {
-      if (!args.json && r.status !== "already") {
-        process.stderr.write(`${MARK[r.status]} ${r.id}: ${r.title}\n`);
-      }
+      if (r.status !== "already") progress(`${MARK[r.status]} ${r.id}: ${r.title}`);
     },
   });
   const final = await report();

@@ -46,6 +46,7 @@ export default defineCommand({
         dryRun: Boolean(args["dry-run"]),
         yes: Boolean(args.yes),
         json: Boolean(args.json),
+        quiet: Boolean(args.quiet),
       };
       return runFix(flags, report, (r) => render(r));
     }

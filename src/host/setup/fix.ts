@@ -14,7 +14,8 @@ export interface FixOptions {
   dryRun: boolean;
   /** Asked once with the projected plan's steps that change something; false aborts. */
   confirm?: (changes: Step[]) => Promise<boolean>;
-  /** Told about each step as it finishes (progress on stderr). */
+  /** Told before a step with work starts (a package install can take minutes) and when any step ends. */
+  onStart?: (step: Step) => void;
   onStep?: (r: StepResult) => void;
   /** Facts source and step runner; tests pass fixtures and fakes. */
   gather?: () => Promise<HostFacts>;
@@ -55,6 +56,7 @@ export async function fixHost(opts: FixOptions): Promise<FixResult> {
     if (stage > 0) facts = await gather();
     for (const step of planStage(stage, facts)) {
       const blocked = step.after.find((id) => results.some((r) => r.id === id && isBlocking(r)));
+      if (!blocked && step.actions.length) opts.onStart?.(step);
       const result = blocked
         ? resultOf(step, "skipped", `not run: step "${blocked}" did not succeed`)
         : await (opts.apply ?? applyStep)(step);
