@@ -70,9 +70,9 @@ describe("doctor checks", () => {
       "disk",
     ]);
     for (const c of report.checks) {
-      expect(["error", "warning"]).toContain(c.severity);
+      expect(["ok", "warning", "error"]).toContain(c.status);
       expect(c.summary.length).toBeGreaterThan(0);
-      if (!c.ok && !c.summary.startsWith("not checked")) expect(c.fix).toBeTruthy();
+      if (c.status !== "ok" && !c.summary.startsWith("not checked")) expect(c.fix).toBeTruthy();
     }
   });
 
@@ -80,11 +80,11 @@ describe("doctor checks", () => {
     const { report, byId } = await doctor(await fakePath({}));
     expect(report.ok).toBe(false);
     for (const id of ["virsh", "qemu-img", "ssh", "ssh-keygen"]) {
-      expect(byId(id)).toMatchObject({ ok: false, severity: "error" });
-      expect(byId(id).fix).toContain("apt install");
+      expect(byId(id)).toMatchObject({ status: "error" });
+      expect(byId(id).fix).toContain("sudo rum doctor --fix");
     }
-    expect(byId("libvirt")).toMatchObject({ ok: false, severity: "error" });
-    expect(byId("network")).toMatchObject({ ok: false, severity: "warning" });
+    expect(byId("libvirt")).toMatchObject({ status: "error" });
+    expect(byId("network")).toMatchObject({ status: "warning" });
     expect(byId("network").summary).toContain("not checked");
   });
 
@@ -93,15 +93,14 @@ describe("doctor checks", () => {
     const { report, byId } = await doctor(await fakePath({ ...tools, virsh: dead }));
     expect(report.ok).toBe(false);
     expect(byId("libvirt").summary).toContain("failed to connect to the hypervisor");
-    expect(byId("libvirt").fix).toContain("libvirtd");
-    expect(byId("libvirt").fix).toContain("scripts/host-setup.sh");
+    expect(byId("libvirt").fix).toBe("`sudo rum doctor --fix` (starts libvirtd)");
   });
 
   test("a hung virsh is cut off by the timeout", async () => {
     const { byId } = await doctor(await fakePath({ ...tools, virsh: "exec sleep 30" }), {
       virshTimeoutMs: 300,
     });
-    expect(byId("libvirt")).toMatchObject({ ok: false, severity: "error" });
+    expect(byId("libvirt")).toMatchObject({ status: "error" });
     expect(byId("libvirt").summary).toContain("timed out");
   });
 
@@ -122,7 +121,7 @@ describe("doctor checks", () => {
     const undefinedNet = await doctor(
       await fakePath({ ...tools, virsh: virsh(notFound("network 'default'"), noPool) }),
     );
-    expect(undefinedNet.byId("network")).toMatchObject({ ok: false, severity: "error" });
+    expect(undefinedNet.byId("network")).toMatchObject({ status: "error" });
     expect(undefinedNet.byId("network").fix).toContain(
       "net-define /usr/share/libvirt/networks/default.xml",
     );
@@ -130,18 +129,18 @@ describe("doctor checks", () => {
     const inactive = await doctor(
       await fakePath({ ...tools, virsh: virsh('echo "Active: no"', noPool) }),
     );
-    expect(inactive.byId("network")).toMatchObject({ ok: false, severity: "error" });
-    expect(inactive.byId("network").fix).toBe("virsh -c qemu:///system net-start default");
+    expect(inactive.byId("network")).toMatchObject({ status: "error" });
+    expect(inactive.byId("network").fix).toContain("virsh -c qemu:///system net-start default");
   });
 
   test("storage pool: absent is fine (rum up creates it); inactive is a warning", async () => {
     const absent = await doctor(await fakePath({ ...tools, virsh: virsh(healthyNet, noPool) }));
-    expect(absent.byId("pool").ok).toBe(true);
+    expect(absent.byId("pool").status).toBe("ok");
     expect(absent.byId("pool").summary).toContain("will be created by rum up");
     const inactive = await doctor(
       await fakePath({ ...tools, virsh: virsh(healthyNet, 'echo "State: inactive"') }),
     );
-    expect(inactive.byId("pool")).toMatchObject({ ok: false, severity: "warning" });
+    expect(inactive.byId("pool")).toMatchObject({ status: "warning" });
     expect(inactive.byId("pool").fix).toContain("pool-start rum");
     expect(inactive.report.ok).toBe(true);
   });
@@ -153,7 +152,7 @@ describe("doctor checks", () => {
         kvmDevice: join(tmp, "no-kvm"),
       },
     );
-    expect(byId("kvm")).toMatchObject({ ok: false, severity: "warning" });
+    expect(byId("kvm")).toMatchObject({ status: "warning" });
     expect(byId("kvm").fix).toContain('domain_type = "qemu"');
     expect(report.ok).toBe(true);
   });
@@ -161,10 +160,10 @@ describe("doctor checks", () => {
   test("virtiofsd: missing is a warning (9p fallback); found on PATH or a known path is ok", async () => {
     const base = { ...tools, virsh: virsh(healthyNet, noPool) };
     const missing = await doctor(await fakePath(base));
-    expect(missing.byId("virtiofsd")).toMatchObject({ ok: false, severity: "warning" });
+    expect(missing.byId("virtiofsd")).toMatchObject({ status: "warning" });
     expect(missing.byId("virtiofsd").summary).toContain("9p");
     const onPath = await doctor(await fakePath({ ...base, virtiofsd: "exit 0" }));
-    expect(onPath.byId("virtiofsd").ok).toBe(true);
+    expect(onPath.byId("virtiofsd").status).toBe("ok");
     const known = await doctor(await fakePath(base), {
       virtiofsdPaths: ["/nonexistent", "/bin/sh"],
     });
@@ -174,22 +173,24 @@ describe("doctor checks", () => {
   test("OVMF: missing is a warning for uefi only; a code file or a firmware descriptor is ok", async () => {
     const path = await fakePath({ ...tools, virsh: virsh(healthyNet, noPool) });
     const missing = await doctor(path);
-    expect(missing.byId("ovmf")).toMatchObject({ ok: false, severity: "warning" });
+    expect(missing.byId("ovmf")).toMatchObject({ status: "warning" });
     expect(missing.byId("ovmf").summary).toContain("uefi");
     const descriptors = join(tmp, "firmware");
     await mkdir(descriptors, { recursive: true });
     await writeFile(join(descriptors, "60-edk2-x86_64.json"), "{}");
-    expect((await doctor(path, { firmwareDescriptorDir: descriptors })).byId("ovmf").ok).toBe(true);
-    expect((await doctor(path, { ovmfCode: "/bin/sh" })).byId("ovmf").ok).toBe(true);
+    expect((await doctor(path, { firmwareDescriptorDir: descriptors })).byId("ovmf").status).toBe(
+      "ok",
+    );
+    expect((await doctor(path, { ovmfCode: "/bin/sh" })).byId("ovmf").status).toBe("ok");
   });
 
   test("disk: measured where the cache will be created; too little free space is a warning", async () => {
     const path = await fakePath({ ...tools, virsh: virsh(healthyNet, noPool) });
     const fine = await doctor(path, { minFreeBytes: 1 });
-    expect(fine.byId("disk").ok).toBe(true);
+    expect(fine.byId("disk").status).toBe("ok");
     expect(fine.byId("disk").summary).toMatch(/GiB free/);
     const full = await doctor(path, { minFreeBytes: 2 ** 60 });
-    expect(full.byId("disk")).toMatchObject({ ok: false, severity: "warning" });
+    expect(full.byId("disk")).toMatchObject({ status: "warning" });
     expect(full.report.ok).toBe(true);
   });
 });
@@ -200,12 +201,11 @@ describe("inputs and rendering", () => {
       {
         ok: false,
         checks: [
-          { id: "virsh", ok: true, severity: "error", summary: "virsh found" },
-          { id: "libvirt", ok: false, severity: "error", summary: "unreachable", fix: "start it" },
+          { id: "virsh", status: "ok", summary: "virsh found" },
+          { id: "libvirt", status: "error", summary: "unreachable", fix: "start it" },
           {
             id: "ovmf",
-            ok: false,
-            severity: "warning",
+            status: "warning",
             summary: "no OVMF",
             fix: "apt install ovmf",
           },
@@ -245,7 +245,8 @@ describe("rum doctor (compiled binary)", () => {
     const { code, out } = runRum(["doctor", "--json"]);
     const report = JSON.parse(out) as { ok: boolean; checks: Check[] };
     const libvirt = report.checks.find((c) => c.id === "libvirt");
-    expect(libvirt?.ok).toBe(true);
+    expect(libvirt?.status).toBe("ok");
+    for (const c of report.checks) expect(["ok", "warning", "error"]).toContain(c.status);
     expect(libvirt?.summary).toContain("qemu:///system");
     expect(code).toBe(report.ok ? 0 : 1);
   });
@@ -257,7 +258,7 @@ describe("rum doctor (compiled binary)", () => {
       checks: Check[];
     };
     expect(viaConfig.checks.find((c) => c.id === "libvirt")?.summary).toContain("test:///default");
-    expect(viaConfig.checks.find((c) => c.id === "network")?.ok).toBe(true);
+    expect(viaConfig.checks.find((c) => c.id === "network")?.status).toBe("ok");
     const args = ["-c", "t.rum.toml", "doctor", "--json", "--connect", "qemu:///system"];
     const viaFlag = JSON.parse(runRum(args, env).out) as { checks: Check[] };
     expect(viaFlag.checks.find((c) => c.id === "libvirt")?.summary).toContain("qemu:///system");
@@ -270,7 +271,9 @@ describe("rum doctor (compiled binary)", () => {
     const { code, out } = runRum(["doctor"], { PATH: path });
     expect(code).toBe(1);
     expect(out).toMatch(/^FAIL libvirt +cannot reach libvirt at qemu:\/\/\/system/m);
-    expect(out).toMatch(/^FAIL qemu-img +qemu-img is not on PATH\n +fix: apt install qemu-utils$/m);
+    expect(out).toMatch(
+      /^FAIL qemu-img +qemu-img is not on PATH\n +fix: `sudo \/\S+\/rum doctor --fix` installs it$/m,
+    );
     expect(out).toMatch(/^ok +virsh/m);
     expect(out).toMatch(/\d+ ok, \d+ warnings?, 4 errors: rum cannot run VMs/);
   });

@@ -1,25 +1,70 @@
 import { defineCommand } from "citty";
 import { colors } from "consola/utils";
-import { type Check, type DoctorReport, libvirtUriFor, runDoctor } from "../../host/doctor";
+import {
+  type Check,
+  type DoctorReport,
+  type HostNeeds,
+  libvirtUriFor,
+  runDoctor,
+} from "../../host/doctor";
+import { needsOf } from "../../host/doctor-needs";
 import { imageCacheDir } from "../../image/cache";
 import { connectArg, globalArgs, jsonArg } from "../args";
+import { runFix } from "../doctor-fix";
 import { printData, printJson } from "../output";
+import { fixCommand } from "../self";
+import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
   meta: {
     name: "doctor",
     description:
-      "Check the host (KVM, libvirt, default network, tools, firmware, disk) and say how to fix each problem",
+      "Check the host (KVM, libvirt, default network, tools, firmware, disk) for the VM at hand and say how to fix each problem; --fix repairs it",
   },
-  args: { ...globalArgs, ...connectArg, ...jsonArg },
+  args: {
+    ...globalArgs,
+    ...connectArg,
+    ...jsonArg,
+    fix: {
+      type: "boolean",
+      description:
+        "Install and configure what the host lacks (as root: packages, libvirt, network, groups)",
+    },
+    "dry-run": {
+      type: "boolean",
+      description: "With --fix: print every step and its commands, change nothing (any user)",
+    },
+    yes: { type: "boolean", alias: "y", description: "With --fix: do not ask for confirmation" },
+  },
   async run({ args }) {
     const libvirtUri = await libvirtUriFor(args.config ?? "rum.toml", process.env, args.connect);
-    const report = await runDoctor({ libvirtUri, cacheDir: imageCacheDir() });
-    if (args.json) printJson(report);
-    else printData(render(report));
-    return report.ok ? 0 : 1;
+    const needs = await configNeeds(args, libvirtUri);
+    const report = () =>
+      runDoctor({ libvirtUri, cacheDir: imageCacheDir(), needs, fixCommand: fixCommand() });
+    if (args.fix || args["dry-run"]) {
+      const flags = {
+        dryRun: Boolean(args["dry-run"]),
+        yes: Boolean(args.yes),
+        json: Boolean(args.json),
+        quiet: Boolean(args.quiet),
+      };
+      return runFix(flags, report, (r) => render(r));
+    }
+    const result = await report();
+    if (args.json) printJson(result);
+    else printData(render(result));
+    return result.ok ? 0 : 1;
   },
 });
+
+/** What the rum.toml in reach needs; none without one (or with a broken one: `rum validate` says why). */
+async function configNeeds(args: { config?: string }, uri: string): Promise<HostNeeds> {
+  try {
+    return needsOf(await loadFromArgs(args), uri);
+  } catch {
+    return {};
+  }
+}
 
 function fancyOutput(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
@@ -28,19 +73,18 @@ function fancyOutput(): boolean {
 /** One line per check, the fix under each failure, then a one-line verdict. */
 export function render(report: DoctorReport, fancy = fancyOutput()): string {
   const mark = (c: Check) => {
-    if (c.ok) return fancy ? colors.green("✓") : "ok  ";
-    if (c.severity === "error") return fancy ? colors.red("✗") : "FAIL";
+    if (c.status === "ok") return fancy ? colors.green("✓") : "ok  ";
+    if (c.status === "error") return fancy ? colors.red("✗") : "FAIL";
     return fancy ? colors.yellow("!") : "warn";
   };
   const width = Math.max(...report.checks.map((c) => c.id.length));
   const lines: string[] = [];
   for (const c of report.checks) {
     lines.push(`${mark(c)} ${c.id.padEnd(width)}  ${c.summary}`);
-    if (!c.ok && c.fix) lines.push(`${" ".repeat(fancy ? 2 : 5)}fix: ${c.fix}`);
+    if (c.status !== "ok" && c.fix) lines.push(`${" ".repeat(fancy ? 2 : 5)}fix: ${c.fix}`);
   }
-  const errors = report.checks.filter((c) => !c.ok && c.severity === "error").length;
-  const warnings = report.checks.filter((c) => !c.ok && c.severity === "warning").length;
-  const passed = report.checks.length - errors - warnings;
+  const count = (s: Check["status"]) => report.checks.filter((c) => c.status === s).length;
+  const [passed, warnings, errors] = [count("ok"), count("warning"), count("error")];
   const counts = `${passed} ok, ${warnings} warning${warnings === 1 ? "" : "s"}, ${errors} error${errors === 1 ? "" : "s"}`;
   lines.push(
     "",
