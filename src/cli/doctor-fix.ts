@@ -6,11 +6,11 @@
 import { createInterface } from "node:readline/promises";
 import { RumError } from "../errors";
 import type { DoctorReport } from "../host/doctor";
+import { hostFixCommand as fixCommand } from "../host/fix-hint";
 import { formatArgv } from "../host/proc";
 import { type FixResult, fixHost } from "../host/setup/fix";
 import { resultOf, type Step, type StepResult } from "../host/setup/steps";
 import { printData, printJson } from "./output";
-import { fixCommand } from "./self";
 
 export interface FixArgs {
   dryRun: boolean;

@@ -46,7 +46,9 @@ export const HELP_TEXT: Record<string, HelpText> = {
   "image search": { examples: ["rum image search", "rum image search ubuntu"] },
   "dump-iso": { examples: ["rum dump-iso ./seed && cat ./seed/user-data"] },
   skill: { examples: ["rum skill > RUM.md"] },
-  doctor: { examples: ["rum doctor", "rum doctor --json"] },
+  doctor: {
+    examples: ["rum doctor", "rum doctor --fix --dry-run", "sudo ~/.local/bin/rum doctor --fix"],
+  },
   completions: { examples: ["source <(rum completions bash)", "rum completions fish"] },
   version: { examples: ["rum version", "rum version --json"] },
 };

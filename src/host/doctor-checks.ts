@@ -4,7 +4,7 @@
  * error-level Check on failure; the caller grades it down to a warning when
  * the config at hand does not need the thing.
  */
-import { access, constants, readdir, statfs } from "node:fs/promises";
+import { access, constants, readdir, stat, statfs } from "node:fs/promises";
 import { dirname } from "pathe";
 import type { Check } from "./doctor-types";
 
@@ -25,16 +25,34 @@ export const exists = (p: string) =>
     () => false,
   );
 
-export async function checkKvm(device: string, fixCommand: string): Promise<Check> {
+/**
+ * Under qemu:///system QEMU runs as libvirt's own user (in group kvm), so the
+ * device must exist and be open to its group; only a session guest, which
+ * runs as this user, needs this user to read and write it.
+ */
+export async function checkKvm(
+  device: string,
+  fixCommand: string,
+  session = false,
+): Promise<Check> {
+  const st = await stat(device).catch(() => null);
+  if (!st) {
+    const fix = `enable VT-x/AMD-V in the firmware (or nested KVM) and load kvm_intel/kvm_amd, ${QEMU_TYPE}`;
+    return bad("kvm", `${device} does not exist`, fix);
+  }
+  const fix = `\`${fixCommand}\` (chown root:kvm ${device}, chmod 0660, joins you to kvm), ${QEMU_TYPE}`;
+  if (!session) {
+    if ((st.mode & 0o060) === 0o060) return good("kvm", `${device} is usable by libvirt's QEMU`);
+    return bad(
+      "kvm",
+      `${device} is not open to its group (mode ${(st.mode & 0o777).toString(8)})`,
+      fix,
+    );
+  }
   try {
     await access(device, constants.R_OK | constants.W_OK);
     return good("kvm", `${device} is usable`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      const fix = `enable VT-x/AMD-V in the firmware (or nested KVM) and load kvm_intel/kvm_amd, ${QEMU_TYPE}`;
-      return bad("kvm", `${device} does not exist`, fix);
-    }
-    const fix = `\`${fixCommand}\` (chown root:kvm ${device}, chmod 0660, joins you to kvm), ${QEMU_TYPE}`;
+  } catch {
     return bad("kvm", `${device} is not read/writable by this user`, fix);
   }
 }

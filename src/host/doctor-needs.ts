@@ -38,7 +38,7 @@ export async function preflight(
 ): Promise<Check[]> {
   const needs = needsOf(loaded, uri);
   const checks = await Promise.all([
-    needs.kvm ? checkKvm("/dev/kvm", fixCommand) : null,
+    needs.kvm ? checkKvm("/dev/kvm", fixCommand, uri.endsWith("/session")) : null,
     needs.uefi ? checkOvmf(OVMF_CODE, FIRMWARE_DESCRIPTORS, fixCommand) : null,
     needs.virtiofs ? checkVirtiofsd(VIRTIOFSD_PATHS, (n) => Bun.which(n), fixCommand) : null,
   ]);

@@ -71,7 +71,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const which = (name: string) => Bun.which(name, { PATH });
   const fix = opts.fixCommand ?? "sudo rum doctor --fix";
   const checks = await Promise.all([
-    checkKvm(opts.kvmDevice ?? "/dev/kvm", fix),
+    checkKvm(opts.kvmDevice ?? "/dev/kvm", fix, opts.libvirtUri.endsWith("/session")),
     tool("virsh", which("virsh"), fix),
     checkLibvirt({
       virshPath: which("virsh"),

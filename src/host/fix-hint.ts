@@ -5,13 +5,13 @@
  */
 import { basename } from "pathe";
 
-/** Absolute path of the running rum binary (plain `rum` when run from source by bun). */
-export function rumExecutable(): string {
+/** How to name this rum in a command: the binary's absolute path (from source: bun + script). */
+export function rumCommand(): string {
   const exe = process.execPath;
-  return basename(exe) === "bun" ? "rum" : exe;
+  return basename(exe) === "bun" ? `${exe} ${Bun.main}` : exe;
 }
 
 /** `sudo /abs/path/rum doctor --fix` */
 export function hostFixCommand(): string {
-  return `sudo ${rumExecutable()} doctor --fix`;
+  return `sudo ${rumCommand()} doctor --fix`;
 }

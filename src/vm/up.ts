@@ -95,7 +95,7 @@ export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<Up
 
 async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const { config } = vm.loaded;
-  preflight(vm);
+  await preflight(vm);
   const mounts = resolveMounts(vm);
   const ids = guestUserIds(vm);
   if (mounts.length > 0 && ids.mismatch) log.warn(ids.mismatch);

@@ -20,8 +20,10 @@ describe.skipIf(!ready)("rum leaves foreign libvirt objects alone", () => {
   beforeAll(async () => {
     dir = bed.project(
       "foreign",
-      '[image]\nbase = "./missing.qcow2"\n[advanced]\ndomain_type = "qemu"\n',
+      '[image]\nbase = "./never-used.qcow2"\n[advanced]\ndomain_type = "qemu"\n',
     );
+    // Refused before the image is ever read; it only has to exist for validation.
+    writeFileSync(join(dir, "never-used.qcow2"), "");
     domain = JSON.parse((await rum("validate", "--json")).stdout).domain;
     // A hand-made domain with exactly the name rum would use, and no rum metadata.
     // Its description mentions the bed's folder so the bed's cleanup finds it.

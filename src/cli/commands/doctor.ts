@@ -8,11 +8,11 @@ import {
   runDoctor,
 } from "../../host/doctor";
 import { needsOf } from "../../host/doctor-needs";
+import { hostFixCommand as fixCommand } from "../../host/fix-hint";
 import { imageCacheDir } from "../../image/cache";
 import { connectArg, globalArgs, jsonArg } from "../args";
 import { runFix } from "../doctor-fix";
 import { printData, printJson } from "../output";
-import { fixCommand } from "../self";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
