@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { type ConsolaInstance, createConsola } from "consola";
 import { dirname } from "pathe";
+import { progressStream, replaceStartLine, startLineShown } from "./log-stream";
 
 export interface LogOptions {
   verbose: boolean;
@@ -22,8 +23,8 @@ function makeLogger(opts: LogOptions): ConsolaInstance {
   const level = opts.quiet ? 1 : opts.verbose ? 4 : 3;
   return createConsola({
     level,
-    stdout: process.stderr,
-    stderr: process.stderr,
+    stdout: progressStream as unknown as NodeJS.WriteStream,
+    stderr: progressStream as unknown as NodeJS.WriteStream,
     formatOptions: { colors: !noColor(), date: false, compact: true },
   });
 }
@@ -37,7 +38,9 @@ export function configureLog(opts: LogOptions): void {
 export async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
   log.start(title);
+  startLineShown();
   const result = await fn();
+  replaceStartLine();
   log.success(`${title} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
   return result;
 }

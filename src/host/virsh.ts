@@ -3,7 +3,7 @@
  * through virsh (not files on disk), so the same code works for a remote
  * `qemu+ssh://` URI.
  */
-import { RumError } from "../errors";
+import { ExitCode, RumError } from "../errors";
 import { hostFixCommand } from "./fix-hint";
 import { ProcessError, type RunOptions, run } from "./proc";
 import { isRemoteUri } from "./uri";
@@ -23,6 +23,8 @@ const NOT_FOUND =
 /** The daemon is there but will not let this user in (polkit without D-Bus, socket modes, no group). */
 const DENIED =
   /Unable to get system bus connection|authentication unavailable|authentication failed|polkit|Failed to connect socket[^\n]*Permission denied/i;
+/** The URI itself is wrong: no daemon to start, the URI to correct. */
+const BAD_URI = /unexpected \S+ URI path|no connection driver available|Unable to parse URI|invalid URI/i;
 const UNREACHABLE =
   /failed to connect to the hypervisor|Failed to connect socket|no connection driver available|Cannot recv data|End of file while reading data/i;
 
@@ -59,6 +61,13 @@ export class Virsh {
       .at(-1)
       ?.replace(/^error: /, "");
     const details = said ? [`virsh said: ${said}`] : [];
+    if (BAD_URI.test(stderr)) {
+      return new RumError(`libvirt cannot use the URI ${this.uri}: ${said}`, {
+        exitCode: ExitCode.usage,
+        hint: "check the URI (e.g. qemu:///system, or qemu+ssh://user@host/system) given by --connect, $RUM_LIBVIRT_URI or [advanced] libvirt_uri",
+        cause: e,
+      });
+    }
     if (isRemoteUri(this.uri)) {
       if (!UNREACHABLE.test(stderr) && !DENIED.test(stderr)) return e;
       return new RumError(`libvirt is not reachable at ${this.uri}`, {

@@ -42,7 +42,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "proj"));
   writeFileSync(
     join(dir, "proj/rum.toml"),
-    `[image]\nbase = "${server.url}/disk.qcow2"\n[advanced]\ndomain_type = "kvm"\n`,
+    `[image]\nbase = "${server.url}/disk.qcow2"\n[advanced]\ndomain_type = "qemu"\n`,
   );
 });
 afterAll(async () => {
@@ -68,7 +68,15 @@ describe("rum up on a host that is not ready", () => {
     expect(r.err).toContain("virsh said:");
   });
 
-  test("nothing was downloaded or cached by either", () => {
+  test("a URI libvirt cannot use: exit 2 with virsh's own reason and the URI to check", () => {
+    const r = rumUp({ PATH: process.env.PATH ?? "" }, "--connect", "qemu:///bogus");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("libvirt cannot use the URI qemu:///bogus: ");
+    expect(r.err).toContain("unexpected qemu URI path '/bogus'");
+    expect(r.err).toContain("--connect, $RUM_LIBVIRT_URI or [advanced] libvirt_uri");
+  });
+
+  test("nothing was downloaded or cached by any of them", () => {
     expect(server.requests).toEqual([]);
     expect(() => readdirSync(join(dir, "cache"))).toThrow();
   });

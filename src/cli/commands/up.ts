@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { createProgressRenderer } from "../../image/progress";
 import { log } from "../../log";
+import { progressStream } from "../../log-stream";
 import { attachConsole, canAttachConsole } from "../../vm/console";
 import { openVm } from "../../vm/context";
 import { up } from "../../vm/up";
@@ -32,6 +33,7 @@ export default defineCommand({
         ? {}
         : {
             progress: createProgressRenderer({
+              out: progressStream,
               label: loaded.config.image.base,
               note: (m) => log.info(m),
             }),
