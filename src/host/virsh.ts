@@ -24,7 +24,8 @@ const NOT_FOUND =
 const DENIED =
   /Unable to get system bus connection|authentication unavailable|authentication failed|polkit|Failed to connect socket[^\n]*Permission denied/i;
 /** The URI itself is wrong: no daemon to start, the URI to correct. */
-const BAD_URI = /unexpected \S+ URI path|no connection driver available|Unable to parse URI|invalid URI/i;
+const BAD_URI =
+  /unexpected \S+ URI path|no connection driver available|Unable to parse URI|invalid URI/i;
 const UNREACHABLE =
   /failed to connect to the hypervisor|Failed to connect socket|no connection driver available|Cannot recv data|End of file while reading data/i;
 
