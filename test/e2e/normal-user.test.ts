@@ -3,7 +3,7 @@
 // into ~/.local/bin and runs a VM whose project folder sits in their 0700 home
 // and is the default share. One guest, booted once, carries every check.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "pathe";
 import { fileDigest, type ImageServer, startImageServer, utf8 } from "../support/http-server";
 import { Bed, guestToml, ROOT, RUM, testImage, virsh, vmHostReady } from "./harness";
@@ -129,6 +129,30 @@ describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
     const cache = sh(["find", join(HOME, ".cache/rum"), "-name", "*.qcow2"]).stdout.toString();
     expect(cache).toContain(HOME);
     expect(statSync(HOME).mode & 0o777).toBe(0o700);
+  });
+
+  test("what rum up wrote for the VM: 0600 files in 0700 folders (public keys may be 0644)", () => {
+    const wrong: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        const st = lstatSync(path);
+        const mode = st.mode & 0o777;
+        if (st.isDirectory()) {
+          if (mode !== 0o700) wrong.push(`${path} ${mode.toString(8)}`);
+          walk(path);
+        } else if (st.isFile()) {
+          const ok = mode === 0o600 || (name.endsWith(".pub") && mode === 0o644);
+          if (!ok) wrong.push(`${path} ${mode.toString(8)}`);
+        }
+        if (st.uid !== ID) wrong.push(`${path} owned by ${st.uid}`);
+      }
+    };
+    walk(join(HOME, ".local/share/rum"));
+    expect(wrong).toEqual([]);
+    // The image cache holds no secret, but nobody else may change what rum will boot.
+    const writable = sh(["find", join(HOME, ".cache/rum"), "-perm", "/022"]).stdout.toString();
+    expect(writable).toBe("");
   });
 
   test("exec reads a host file through the default share", async () => {
