@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
+import { present } from "../support/precondition";
 import { Bed, guestToml, testImage, virsh, vmHostReady } from "./harness";
 import { startLibvirtd, stopLibvirtd } from "./libvirt-daemon";
 
@@ -46,8 +47,8 @@ domain_type = "qemu"
     writeFileSync(saved, virsh("net-dumpxml", "--inactive", "default").out);
     // Taking `default` away cuts every running guest on it off its bridge for good.
     const others = virsh("list", "--name").out.trim();
-    if (others) console.warn(`guests are running (${others}); leaving the default network be`);
-    else {
+    const undefine = present(`a host where no guest runs (running: ${others})`, others === "");
+    if (undefine) {
       virsh("net-destroy", "default");
       expect(virsh("net-undefine", "default").code).toBe(0);
     }
@@ -88,10 +89,8 @@ domain_type = "qemu"
     const foreign = bed
       .volumes()
       .filter((v) => !v.startsWith("rum-noboot-") && !v.startsWith("base-"));
-    if (foreign.length > 0) {
-      console.warn(`pool holds volumes of others (${foreign.join(", ")}); not deleting it`);
+    if (!present(`a pool without others' volumes (${foreign.join(", ")})`, foreign.length === 0))
       return;
-    }
     virsh("destroy", bed.domains()[0] as string);
     for (const op of ["pool-destroy", "pool-delete", "pool-undefine"]) virsh(op, "rum");
     expect(virsh("pool-info", "rum").code).not.toBe(0);

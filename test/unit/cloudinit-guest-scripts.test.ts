@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type SeedInput, userData } from "../../src/seed/cloudinit";
 import { shellQuote, shellWords } from "../../src/seed/cloudinit/quoting";
+import { present } from "../support/precondition";
 
 // Loop devices, mkfs and python under a loaded host can be slow.
 setDefaultTimeout(30_000);
@@ -157,164 +158,172 @@ exit 0
   };
 }
 
-test.skipIf(!Bun.which("shellcheck"))("every generated script passes shellcheck", async () => {
-  const input = baseInput();
-  input.autologin = true;
-  input.mounts = [{ tag: "t", target: "/mnt/a b", readonly: true, type: "9p" }];
-  input.filesystems = [
-    { type: "xfs", drives: ["d1"], target: "/x" },
-    { type: "btrfs", drives: ["d2", "d3"], target: "/b", mode: "raid1" },
-    { type: "zfs", drives: ["d4"], target: "/z" },
-  ];
-  input.provision = { system: "true", boot: "true" };
-  input.defaultDir = "/mnt/a b";
-  const files = parseUserData(userData(input)).write_files ?? [];
-  const scripts = files.filter((f) => f.path.endsWith(".sh") && !f.path.includes("/provision-"));
-  expect(scripts.map((f) => f.path.split("/").pop())).toEqual([
-    "mount-shares.sh",
-    "fs-setup.sh",
-    "run-provision.sh",
-    "rum-cwd.sh",
-  ]);
-  for (const script of scripts) {
-    // profile.d snippets are sourced by any POSIX sh; rum's own scripts are bash.
-    const shell = script.path.startsWith("/etc/profile.d/") ? "sh" : "bash";
-    const check = Bun.spawnSync(["shellcheck", "-s", shell, "-"], {
-      stdin: Buffer.from(script.content),
-    });
-    expect({ path: script.path, findings: check.stdout.toString() }).toEqual({
-      path: script.path,
-      findings: "",
-    });
-  }
-});
-
-describe.skipIf(!canSandbox)("guest scripts in a sandbox", () => {
-  test("provisioning: system once with its exit code, boot via the runner, background jobs don't block", async () => {
+test.skipIf(!present("shellcheck", Bun.which("shellcheck") !== null))(
+  "every generated script passes shellcheck",
+  async () => {
     const input = baseInput();
-    input.provision = {
-      system: '#!/bin/sh\necho "sys out $HOME"\necho sys err >&2\nsleep 3 &\nexit 3',
-      boot: 'echo "boot in $(pwd) with bash $BASH_VERSION"\n',
-    };
-    const started = Date.now();
-    const box = await sandbox({
-      input,
-      steps: `
+    input.autologin = true;
+    input.mounts = [{ tag: "t", target: "/mnt/a b", readonly: true, type: "9p" }];
+    input.filesystems = [
+      { type: "xfs", drives: ["d1"], target: "/x" },
+      { type: "btrfs", drives: ["d2", "d3"], target: "/b", mode: "raid1" },
+      { type: "zfs", drives: ["d4"], target: "/z" },
+    ];
+    input.provision = { system: "true", boot: "true" };
+    input.defaultDir = "/mnt/a b";
+    const files = parseUserData(userData(input)).write_files ?? [];
+    const scripts = files.filter((f) => f.path.endsWith(".sh") && !f.path.includes("/provision-"));
+    expect(scripts.map((f) => f.path.split("/").pop())).toEqual([
+      "mount-shares.sh",
+      "fs-setup.sh",
+      "run-provision.sh",
+      "rum-cwd.sh",
+    ]);
+    for (const script of scripts) {
+      // profile.d snippets are sourced by any POSIX sh; rum's own scripts are bash.
+      const shell = script.path.startsWith("/etc/profile.d/") ? "sh" : "bash";
+      const check = Bun.spawnSync(["shellcheck", "-s", shell, "-"], {
+        stdin: Buffer.from(script.content),
+      });
+      expect({ path: script.path, findings: check.stdout.toString() }).toEqual({
+        path: script.path,
+        findings: "",
+      });
+    }
+  },
+);
+
+describe.skipIf(!present("a sandbox for guest scripts (root, unshare)", canSandbox))(
+  "guest scripts in a sandbox",
+  () => {
+    test("provisioning: system once with its exit code, boot via the runner, background jobs don't block", async () => {
+      const input = baseInput();
+      input.provision = {
+        system: '#!/bin/sh\necho "sys out $HOME"\necho sys err >&2\nsleep 3 &\nexit 3',
+        boot: 'echo "boot in $(pwd) with bash $BASH_VERSION"\n',
+      };
+      const started = Date.now();
+      const box = await sandbox({
+        input,
+        steps: `
 apply_seed
 echo "sentinel" >/var/log/rum/provision-system.log
 apply_seed
 /usr/local/lib/rum/run-provision.sh boot; echo "boot runner exit $?"
 /usr/local/lib/rum/run-provision.sh bogus; echo "bogus runner exit $?"
 `,
+      });
+      expect(Date.now() - started).toBeLessThan(2900);
+      expect(box.output).toContain("boot runner exit 0");
+      expect(box.output).toContain("bogus runner exit 2");
+      expect(box.output).toContain("system provisioning already ran on first boot");
+      expect(await box.read("/var/lib/rum/provision-system.exit")).toBe("3\n");
+      expect(await box.read("/var/lib/rum/provision-system.done")).toBe("");
+      // The second instance skipped the script: the log still holds what the test wrote.
+      expect(await box.read("/var/log/rum/provision-system.log")).toBe("sentinel\n");
+      expect(await box.read("/run/rum/provision-boot.exit")).toBe("0\n");
+      expect(await box.read("/var/log/rum/provision-boot.log")).toMatch(/^boot in \/ with bash \d/);
+      expect(await box.calls()).toContain("systemctl enable rum-provision-boot.service\n");
     });
-    expect(Date.now() - started).toBeLessThan(2900);
-    expect(box.output).toContain("boot runner exit 0");
-    expect(box.output).toContain("bogus runner exit 2");
-    expect(box.output).toContain("system provisioning already ran on first boot");
-    expect(await box.read("/var/lib/rum/provision-system.exit")).toBe("3\n");
-    expect(await box.read("/var/lib/rum/provision-system.done")).toBe("");
-    // The second instance skipped the script: the log still holds what the test wrote.
-    expect(await box.read("/var/log/rum/provision-system.log")).toBe("sentinel\n");
-    expect(await box.read("/run/rum/provision-boot.exit")).toBe("0\n");
-    expect(await box.read("/var/log/rum/provision-boot.log")).toMatch(/^boot in \/ with bash \d/);
-    expect(await box.calls()).toContain("systemctl enable rum-provision-boot.service\n");
-  });
 
-  test("provisioning: the system log holds the script's output; a manual run runs again", async () => {
-    const input = baseInput();
-    input.provision = { system: 'echo "out $HOME"\necho err >&2\nexit 7\n' };
-    const box = await sandbox({
-      input,
-      steps: `apply_seed\ncp /var/log/rum/provision-system.log /var/log/rum/first.log
-/usr/local/lib/rum/run-provision.sh system; echo "manual exit $?"\n`,
-    });
-    expect(await box.read("/var/log/rum/first.log")).toBe("out /root\nerr\n");
-    expect(box.output).toContain("manual exit 0");
-    expect(await box.read("/var/lib/rum/provision-system.exit")).toBe("7\n");
-  });
-
-  test("shares: fstab lines replace the previous seed's, other lines stay, re-runs don't duplicate", async () => {
-    const input = baseInput();
-    input.mounts = [
-      { tag: "work", target: "/mnt/work", readonly: false, type: "virtiofs" },
-      { tag: "docs", target: "/mnt/my docs", readonly: true, type: "9p" },
-    ];
-    const fstab =
-      "UUID=abc\t/\text4\terrors=remount-ro\t0\t1\nold\t/mnt/old\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n";
-    const box = await sandbox({
-      input,
-      fstab,
-      stubs: { mount: 0, umount: 0, mountpoint: 1 },
-      steps: "apply_seed\napply_seed\n[ -d '/mnt/my docs' ] && echo 'target made'\n",
-    });
-    expect(box.output).toContain("target made");
-    expect(await box.read("/etc/fstab")).toBe(
-      "UUID=abc\t/\text4\terrors=remount-ro\t0\t1\n" +
-        "work\t/mnt/work\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n" +
-        "docs\t/mnt/my\\040docs\t9p\ttrans=virtio,version=9p2000.L,msize=262144,nofail,x-rum-share,ro\t0\t0\n",
-    );
-    expect(await box.calls()).toContain("mount /mnt/my docs\n");
-  });
-
-  test("shares: a mounted share is remounted only when its line changed", async () => {
-    const input = baseInput();
-    input.mounts = [
-      { tag: "work", target: "/mnt/work", readonly: false, type: "virtiofs" },
-      { tag: "docs", target: "/mnt/docs", readonly: true, type: "virtiofs" },
-    ];
-    const fstab =
-      "work\t/mnt/work\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n" +
-      "docs\t/mnt/docs\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n";
-    const box = await sandbox({
-      input,
-      fstab,
-      stubs: { mount: 0, umount: 0, mountpoint: 0 },
-      steps: "apply_seed\n",
-    });
-    const calls = await box.calls();
-    expect(calls).toContain("umount /mnt/docs\nmount /mnt/docs\n");
-    expect(calls).not.toContain("mount /mnt/work\n");
-  });
-
-  test.skipIf(!Bun.which("mkfs.ext4") || !Bun.which("mkswap"))(
-    "drives: blank ones are formatted and mounted by UUID, used ones are never reformatted",
-    async () => {
-      const [blank, used, xfs, zfs] = await Promise.all(
-        // xfsprogs 6 refuses file systems under 300 MB (sparse files: nothing is written).
-        ["d1", "d2", "d3", "d4"].map((n) => newLoopDevice(n, n === "d3" ? 320 : 64)),
-      );
-      Bun.spawnSync(["mkswap", used ?? ""]);
+    test("provisioning: the system log holds the script's output; a manual run runs again", async () => {
       const input = baseInput();
-      input.drives = ["d1", "d2", "d3", "d4"].map((name) => ({ name }));
-      input.filesystems = [
-        { type: "ext4", drives: ["d1"], target: "/mnt/data one" },
-        { type: "ext4", drives: ["d2"], target: "/mnt/used" },
-        { type: "xfs", drives: ["d3"], target: "/mnt/xfs" },
-        { type: "zfs", drives: ["d4"], target: "/mnt/zfs", pool: "tank" },
-      ];
+      input.provision = { system: 'echo "out $HOME"\necho err >&2\nexit 7\n' };
       const box = await sandbox({
         input,
-        drives: { d1: blank ?? "", d2: used ?? "", d3: xfs ?? "", d4: zfs ?? "" },
-        steps: `apply_seed
+        steps: `apply_seed\ncp /var/log/rum/provision-system.log /var/log/rum/first.log
+/usr/local/lib/rum/run-provision.sh system; echo "manual exit $?"\n`,
+      });
+      expect(await box.read("/var/log/rum/first.log")).toBe("out /root\nerr\n");
+      expect(box.output).toContain("manual exit 0");
+      expect(await box.read("/var/lib/rum/provision-system.exit")).toBe("7\n");
+    });
+
+    test("shares: fstab lines replace the previous seed's, other lines stay, re-runs don't duplicate", async () => {
+      const input = baseInput();
+      input.mounts = [
+        { tag: "work", target: "/mnt/work", readonly: false, type: "virtiofs" },
+        { tag: "docs", target: "/mnt/my docs", readonly: true, type: "9p" },
+      ];
+      const fstab =
+        "UUID=abc\t/\text4\terrors=remount-ro\t0\t1\nold\t/mnt/old\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n";
+      const box = await sandbox({
+        input,
+        fstab,
+        stubs: { mount: 0, umount: 0, mountpoint: 1 },
+        steps: "apply_seed\napply_seed\n[ -d '/mnt/my docs' ] && echo 'target made'\n",
+      });
+      expect(box.output).toContain("target made");
+      expect(await box.read("/etc/fstab")).toBe(
+        "UUID=abc\t/\text4\terrors=remount-ro\t0\t1\n" +
+          "work\t/mnt/work\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n" +
+          "docs\t/mnt/my\\040docs\t9p\ttrans=virtio,version=9p2000.L,msize=262144,nofail,x-rum-share,ro\t0\t0\n",
+      );
+      expect(await box.calls()).toContain("mount /mnt/my docs\n");
+    });
+
+    test("shares: a mounted share is remounted only when its line changed", async () => {
+      const input = baseInput();
+      input.mounts = [
+        { tag: "work", target: "/mnt/work", readonly: false, type: "virtiofs" },
+        { tag: "docs", target: "/mnt/docs", readonly: true, type: "virtiofs" },
+      ];
+      const fstab =
+        "work\t/mnt/work\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n" +
+        "docs\t/mnt/docs\tvirtiofs\tdefaults,nofail,x-rum-share\t0\t0\n";
+      const box = await sandbox({
+        input,
+        fstab,
+        stubs: { mount: 0, umount: 0, mountpoint: 0 },
+        steps: "apply_seed\n",
+      });
+      const calls = await box.calls();
+      expect(calls).toContain("umount /mnt/docs\nmount /mnt/docs\n");
+      expect(calls).not.toContain("mount /mnt/work\n");
+    });
+
+    test.skipIf(
+      !present("mkfs.ext4 and mkswap", !!Bun.which("mkfs.ext4") && !!Bun.which("mkswap")),
+    )(
+      "drives: blank ones are formatted and mounted by UUID, used ones are never reformatted",
+      async () => {
+        const [blank, used, xfs, zfs] = await Promise.all(
+          // xfsprogs 6 refuses file systems under 300 MB (sparse files: nothing is written).
+          ["d1", "d2", "d3", "d4"].map((n) => newLoopDevice(n, n === "d3" ? 320 : 64)),
+        );
+        Bun.spawnSync(["mkswap", used ?? ""]);
+        const input = baseInput();
+        input.drives = ["d1", "d2", "d3", "d4"].map((name) => ({ name }));
+        input.filesystems = [
+          { type: "ext4", drives: ["d1"], target: "/mnt/data one" },
+          { type: "ext4", drives: ["d2"], target: "/mnt/used" },
+          { type: "xfs", drives: ["d3"], target: "/mnt/xfs" },
+          { type: "zfs", drives: ["d4"], target: "/mnt/zfs", pool: "tank" },
+        ];
+        const box = await sandbox({
+          input,
+          drives: { d1: blank ?? "", d2: used ?? "", d3: xfs ?? "", d4: zfs ?? "" },
+          steps: `apply_seed
 echo keep >'/mnt/data one/marker'; umount '/mnt/data one'
 apply_seed
 cat '/mnt/data one/marker'
 blkid -p -s TYPE -o value ${used}
 `,
-      });
-      const log = (await box.read("/var/log/rum/fs-setup.log")) ?? "";
-      expect(log.match(/formatting \/dev\/disk\/by-id\/virtio-d1 as ext4/g)).toHaveLength(1);
-      expect(log).toContain("virtio-d2 holds swap (not ext4); leaving it alone");
-      expect(box.output).toContain("keep\nswap\n");
-      if (!Bun.which("mkfs.xfs"))
-        expect(log).toContain("mkfs.xfs is missing from this image (install xfsprogs in it)");
-      if (!Bun.which("zpool"))
-        expect(log).toContain("zpool is missing from this image (install zfsutils-linux in it)");
-      const fstab = (await box.read("/etc/fstab")) ?? "";
-      expect(fstab).toMatch(
-        /^# host fstab\nUUID=[0-9a-f-]{36}\t\/mnt\/data\\040one\text4\tdefaults,nofail\t0\t2\n/,
-      );
-      expect(fstab.match(/UUID=/g)?.length).toBe(Bun.which("mkfs.xfs") ? 2 : 1);
-    },
-  );
-});
+        });
+        const log = (await box.read("/var/log/rum/fs-setup.log")) ?? "";
+        expect(log.match(/formatting \/dev\/disk\/by-id\/virtio-d1 as ext4/g)).toHaveLength(1);
+        expect(log).toContain("virtio-d2 holds swap (not ext4); leaving it alone");
+        expect(box.output).toContain("keep\nswap\n");
+        if (!Bun.which("mkfs.xfs"))
+          expect(log).toContain("mkfs.xfs is missing from this image (install xfsprogs in it)");
+        if (!Bun.which("zpool"))
+          expect(log).toContain("zpool is missing from this image (install zfsutils-linux in it)");
+        const fstab = (await box.read("/etc/fstab")) ?? "";
+        expect(fstab).toMatch(
+          /^# host fstab\nUUID=[0-9a-f-]{36}\t\/mnt\/data\\040one\text4\tdefaults,nofail\t0\t2\n/,
+        );
+        expect(fstab.match(/UUID=/g)?.length).toBe(Bun.which("mkfs.xfs") ? 2 : 1);
+      },
+    );
+  },
+);

@@ -8,6 +8,7 @@ import { commands } from "../../src/cli/commands/index";
 import { completionScript, SHELLS, type Shell } from "../../src/cli/completions/index";
 import type { CompletionInput } from "../../src/cli/completions/shared";
 import { rumBinary } from "../support/binary";
+import { present } from "../support/precondition";
 
 setDefaultTimeout(120_000);
 let tmp = "";
@@ -56,14 +57,14 @@ describe("rum completions (compiled binary)", () => {
       expect(sh(["shellcheck", "-s", "bash", scripts.bash]).out).toBe("");
   });
 
-  test.skipIf(!Bun.which("zsh"))(
+  test.skipIf(!present("zsh", Bun.which("zsh") !== null))(
     "zsh: `zsh -n` accepts the script (skipped when zsh is not installed)",
     () => {
       expect(sh(["zsh", "-n", scripts.zsh])).toMatchObject({ code: 0, err: "" });
     },
   );
 
-  test.skipIf(!Bun.which("fish"))(
+  test.skipIf(!present("fish", Bun.which("fish") !== null))(
     "fish: `fish -n` accepts the script (skipped when fish is not installed)",
     () => {
       expect(sh(["fish", "--no-execute", scripts.fish])).toMatchObject({ code: 0, err: "" });
@@ -169,7 +170,7 @@ describe("generators (fixed command set)", () => {
       const check = { bash: ["bash", "-n"], zsh: ["zsh", "-n"], fish: ["fish", "--no-execute"] }[
         shell
       ];
-      if (!Bun.which(check[0] as string)) return;
+      if (!present(check[0] as string, Bun.which(check[0] as string) !== null)) return;
       expect(sh([...check, file])).toMatchObject({ code: 0, err: "" });
     },
   );
@@ -188,7 +189,7 @@ describe("generators (fixed command set)", () => {
     expect(bashOffers(file, ["rum", "cp", "--", "x", ""])).toEqual([]);
   });
 
-  test.skipIf(!Bun.which("fish"))(
+  test.skipIf(!present("fish", Bun.which("fish") !== null))(
     "fish: completes commands, sub-commands and flags for real",
     async () => {
       const file = join(tmp, "fixed.fish");

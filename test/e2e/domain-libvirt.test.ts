@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DomainSpec, domainXml, macFor, parseRumMetadata, RUM_XMLNS } from "../../src/domain";
+import { present } from "../support/precondition";
 
 const URI = "qemu:///system";
 const dir = mkdtempSync(join(tmpdir(), "rum-domain-libvirt-"));
@@ -19,8 +20,7 @@ function virsh(...args: string[]): { ok: boolean; out: string; err: string } {
   return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
-const libvirtUp = virsh("version").ok;
-if (!libvirtUp) console.warn(`domain-libvirt: ${URI} unreachable, skipping the define proof`);
+const libvirtUp = present(`libvirt at ${URI}`, virsh("version").ok);
 
 afterAll(() => {
   for (const name of defined) virsh("undefine", "--nvram", name);

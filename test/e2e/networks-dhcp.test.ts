@@ -16,6 +16,7 @@ import { hostSubnets } from "../../src/host/networks-host";
 import { formatIPv4, parseCidr, pickFreeSubnet, type Subnet } from "../../src/host/networks-ipv4";
 import { type DhcpHost, parseNetwork } from "../../src/host/networks-model";
 import { Virsh } from "../../src/host/virsh";
+import { present } from "../support/precondition";
 
 const URI = "qemu:///system";
 const v = new Virsh(URI);
@@ -32,8 +33,7 @@ function virsh(...args: string[]): { ok: boolean; out: string; err: string } {
   return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
-const libvirtUp = virsh("version").ok;
-if (!libvirtUp) console.warn(`networks-dhcp: ${URI} unreachable, skipping`);
+const libvirtUp = present(`libvirt at ${URI}`, virsh("version").ok);
 
 function hosts(name: string, inactive: boolean): DhcpHost[] {
   const xml = virsh("net-dumpxml", ...(inactive ? ["--inactive"] : []), name).out;

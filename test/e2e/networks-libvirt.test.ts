@@ -26,6 +26,7 @@ import {
 } from "../../src/host/networks-ipv4";
 import { parseNetwork } from "../../src/host/networks-model";
 import { Virsh } from "../../src/host/virsh";
+import { present } from "../support/precondition";
 
 const URI = "qemu:///system";
 const v = new Virsh(URI);
@@ -39,8 +40,7 @@ function virsh(...args: string[]): { ok: boolean; out: string; err: string } {
   return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
-const libvirtUp = virsh("version").ok;
-if (!libvirtUp) console.warn(`networks-libvirt: ${URI} unreachable, skipping`);
+const libvirtUp = present(`libvirt at ${URI}`, virsh("version").ok);
 
 const mine = (list: string) =>
   list

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { statSync } from "node:fs";
 import type { StepResult } from "../../src/host/setup/steps";
 import { rumBinary } from "../support/binary";
+import { present } from "../support/precondition";
 
 setDefaultTimeout(120_000);
 let rum = "";
@@ -54,7 +55,7 @@ describe("rum doctor --fix (compiled binary)", () => {
     expect(statSync(conf, { throwIfNoEntry: false })?.mtimeMs).toBe(before);
   });
 
-  test.skipIf(!isRoot)("as root, twice: the second run has nothing to do", () => {
+  test.skipIf(!present("root", isRoot))("as root, twice: the second run has nothing to do", () => {
     const first = run([rum, "doctor", "--fix", "--yes", "--json"]);
     const firstJson = JSON.parse(first.out) as FixJson;
     expect(firstJson.steps.filter((s) => s.status === "failed")).toEqual([]);
