@@ -21,6 +21,7 @@ import { ConfigError, formatPath } from "../../src/config/problems";
 import { domainXml } from "../../src/domain";
 import { UsageError } from "../../src/errors";
 import { forwarderArgv } from "../../src/guest/forward-argv";
+import { inDirectory } from "../../src/guest/in-directory";
 import { sshTarget, vmKeys } from "../../src/guest/session";
 import { scpArgv, shellQuote, sshArgv } from "../../src/guest/ssh-argv";
 import { sshConfigBlock } from "../../src/guest/ssh-config";
@@ -472,19 +473,7 @@ exit 1
 
   test("rum exec's wrapper: cd into a hostile default-mount path, then run the command unchanged", () => {
     const dir = hostileDir(tmp, `guest ${TOUCH} '"; && \`id\``);
-    // The same wrapper src/cli/commands/exec.ts puts around the command.
-    const inDir = [
-      "sh",
-      "-c",
-      'cd "$1" || exit 126; shift; exec "$@"',
-      "rum-exec",
-      dir,
-      "sh",
-      "-c",
-      'pwd; printf "%s" "$1"',
-      "x",
-      TOUCH,
-    ];
+    const inDir = inDirectory(dir, ["sh", "-c", 'pwd; printf "%s" "$1"', "x", TOUCH]);
     const r = Bun.spawnSync(["sh", "-c", shellQuote(inDir)], { cwd: tmp, stdin: "ignore" });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.toString()).toBe(`${dir}\n${TOUCH}`);

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
+import { inDirectory } from "../../guest/in-directory";
 import { requireTarget } from "../../guest/session";
 import { sshArgv } from "../../guest/ssh-argv";
 import { openVm } from "../../vm/context";
@@ -21,9 +22,7 @@ export default defineCommand({
     const target = await requireTarget(vm);
     // The default mount is the working directory, as for login shells.
     const dir = vm.loaded.config.mounts.find((m) => m.default)?.target;
-    const inDir = dir
-      ? ["sh", "-c", 'cd "$1" || exit 126; shift; exec "$@"', "rum-exec", dir, ...command]
-      : command;
+    const inDir = inDirectory(dir, command);
     const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
     const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command: inDir, tty, batch: true });
     const child = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
