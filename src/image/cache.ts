@@ -6,10 +6,10 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, isAbsolute, join } from "pathe";
 import { UsageError } from "../errors";
+import { isLockHeld } from "../state/lock";
 import { didYouMean } from "../util/suggest";
 import { readSidecar, SUFFIXES } from "./cache-entry";
 import { urlFileName } from "./checksum";
-import { isLockHeld } from "./lock";
 import { findByUrl } from "./registry";
 
 export interface CacheEntry {

@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { RumError } from "../errors";
+import { takeLock } from "../state/lock";
 import {
   type CachePaths,
   cachePaths,
@@ -16,7 +17,6 @@ import {
 import { fetchExpectedDigest } from "./checksum";
 import { downloadAttempt } from "./download";
 import { Interrupted } from "./http-errors";
-import { acquireLock } from "./lock";
 import { type Digests, fileSize, PartHash } from "./part-file";
 import { formatBytes } from "./progress";
 import type { DownloadProgress } from "./rate";
@@ -61,8 +61,10 @@ export async function fetchImage(
   const hit = await reuse(paths, src.url, pinned, false, opts);
   if (hit) return hit;
 
-  const release = await acquireLock(paths.lock, {
+  const lock = await takeLock(paths.lock, {
+    what: `the download of ${src.url}`,
     signal: opts.signal,
+    pollMs: 250,
     onWait: (pid) =>
       opts.onNote?.(`waiting for process ${pid}, which is downloading the same image`),
   });
@@ -97,7 +99,7 @@ export async function fetchImage(
     }
     return { ...sidecar, path: paths.final, fromCache: false };
   } finally {
-    await release();
+    await lock.release();
   }
 }
 

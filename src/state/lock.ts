@@ -1,6 +1,8 @@
 /**
- * A per-VM lock so two `rum up` on one config never race. The lock file holds
- * the owner's PID; a lock whose owner is gone (killed, crashed) is taken over.
+ * rum's one lock: a file holding its owner's PID and a token, so two `rum up`
+ * on one config (the VM lock) or two downloads of one image (the cache's
+ * `<file>.lock`) never race. A lock whose owner is gone (killed, crashed) is
+ * taken over; a waiter can give up after a time or on an abort signal.
  */
 import { randomUUID } from "node:crypto";
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -89,23 +91,45 @@ async function tryTake(path: string, mine: string): Promise<boolean> {
   }
 }
 
-/** Take the VM's lock, waiting up to `waitMs` for another rum to finish. */
-export async function lockVm(stateDir: string, what: string, waitMs = 0): Promise<Lock> {
-  const path = join(stateDir, "lock");
+export interface LockOptions {
+  /** What the lock guards, for the message when waiting ends. */
+  what: string;
+  /** How long to wait for a live owner (default: as long as it takes). */
+  waitMs?: number;
+  signal?: AbortSignal;
+  /** Called once, with the owner's PID, when the lock is held by another process. */
+  onWait?: (ownerPid: number) => void;
+  pollMs?: number;
+}
+
+const ownerOf = (text: string | null) => Number.parseInt(text ?? "", 10);
+
+/** Take the lock at `path`, waiting for another rum to finish with it. */
+export async function takeLock(path: string, opts: LockOptions): Promise<Lock> {
   // The token tells this lock from another taker's in the same process.
   const mine = `${process.pid}\n${randomUUID()}\n`;
-  const deadline = Date.now() + waitMs;
+  const deadline = Date.now() + (opts.waitMs ?? Number.POSITIVE_INFINITY);
+  let announced = false;
   while (!(await tryTake(path, mine))) {
+    if (opts.signal?.aborted) {
+      throw new RumError(`cancelled while waiting for another rum working on ${opts.what}`, {
+        cause: opts.signal.reason,
+      });
+    }
+    const owner = ownerOf(await readLock(path).catch(() => null));
     if (Date.now() >= deadline) {
-      const owner = Number.parseInt((await readLock(path).catch(() => null)) ?? "", 10);
       throw new RumError(
-        `another rum command (PID ${Number.isFinite(owner) ? owner : "?"}) is working on ${what}`,
+        `another rum command (PID ${Number.isFinite(owner) ? owner : "?"}) is working on ${opts.what}`,
         {
           hint: "wait for it to finish, or stop it; a lock left by a killed rum is cleared automatically",
         },
       );
     }
-    await Bun.sleep(200);
+    if (!announced && Number.isFinite(owner)) {
+      announced = true;
+      opts.onWait?.(owner);
+    }
+    await Bun.sleep(opts.pollMs ?? 200);
   }
   let released = false;
   return {
@@ -116,4 +140,14 @@ export async function lockVm(stateDir: string, what: string, waitMs = 0): Promis
       if ((await readLock(path)) === mine) await rm(path, { force: true });
     },
   };
+}
+
+/** Take the VM's lock, waiting up to `waitMs` for another rum to finish. */
+export function lockVm(stateDir: string, what: string, waitMs = 0): Promise<Lock> {
+  return takeLock(join(stateDir, "lock"), { what, waitMs });
+}
+
+/** Whether a live process holds the lock at `path` (its work must be left alone). */
+export async function isLockHeld(path: string): Promise<boolean> {
+  return held((await readLock(path).catch(() => null)) ?? "");
 }

@@ -1,4 +1,4 @@
-// The per-VM lock (src/state/lock.ts): a live owner blocks, a dead one (SIGKILL,
+// rum's one lock (src/state/lock.ts), as the VM lock and the image download lock: a live owner blocks, a dead one (SIGKILL,
 // garbage in the file) is taken over, release frees it, and racing takers (in one
 // process or in several) never hold it at the same time.
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RumError } from "../../src/errors";
-import { lockVm } from "../../src/state/lock";
+import { lockVm, takeLock } from "../../src/state/lock";
 
 const LOCK_MODULE = join(import.meta.dir, "../../src/state/lock.ts");
 const root = await mkdtemp(join(tmpdir(), "rum-lock-"));
@@ -145,32 +145,56 @@ describe("lockVm", () => {
     expect(existsSync(join(dir, "lock"))).toBe(false);
   });
 
-  for (const start of ["fresh", "stale"] as const) {
-    test(`eight processes racing for a ${start} lock never overlap`, async () => {
-      // A stale lock makes every racer take the takeover path at once.
-      if (start === "stale") await writeFile(join(dir, "lock"), "99999999\n");
-      // Each child appends "<pid> in"/"<pid> out" around a short critical section.
-      const journal = join(dir, "journal");
-      const code = `const { lockVm } = await import(${JSON.stringify(LOCK_MODULE)});
+  // The VM lock and the image cache's download lock are one implementation; both are raced.
+  const takers = {
+    "VM lock": { file: "lock", take: `lockVm(process.argv[1], "race", 20000)` },
+    "image download lock": {
+      file: "disk.qcow2.lock",
+      take: `takeLock(process.argv[1] + "/disk.qcow2.lock", { what: "race", pollMs: 250 })`,
+    },
+  };
+  for (const [kind, { file, take }] of Object.entries(takers))
+    for (const start of ["fresh", "stale"] as const) {
+      test(`${kind}: eight processes racing for a ${start} lock never overlap`, async () => {
+        // A stale lock makes every racer take the takeover path at once.
+        if (start === "stale") await writeFile(join(dir, file), "99999999\n");
+        // Each child appends "<pid> in"/"<pid> out" around a short critical section.
+        const journal = join(dir, "journal");
+        const code = `const { lockVm, takeLock } = await import(${JSON.stringify(LOCK_MODULE)});
 const { appendFileSync } = await import("node:fs");
-const lock = await lockVm(process.argv[1], "race", 20000);
+const lock = await ${take};
 appendFileSync(${JSON.stringify(journal)}, process.pid + " in\\n");
 await Bun.sleep(50);
 appendFileSync(${JSON.stringify(journal)}, process.pid + " out\\n");
 await lock.release();`;
-      const children = Array.from({ length: 8 }, () =>
-        Bun.spawn(["bun", "-e", code, dir], { stdout: "ignore", stderr: "pipe", stdin: "ignore" }),
-      );
-      const codes = await Promise.all(children.map((c) => c.exited));
-      expect(codes).toEqual(Array(8).fill(0));
-      const lines = (await readFile(journal, "utf8")).trim().split("\n");
-      expect(lines).toHaveLength(16);
-      for (let i = 0; i < lines.length; i += 2) {
-        const [pid, inn] = (lines[i] as string).split(" ");
-        expect(inn).toBe("in");
-        expect(lines[i + 1]).toBe(`${pid} out`);
-      }
-      expect(existsSync(join(dir, "lock"))).toBe(false);
-    }, 60_000);
-  }
+        const children = Array.from({ length: 8 }, () =>
+          Bun.spawn(["bun", "-e", code, dir], {
+            stdout: "ignore",
+            stderr: "pipe",
+            stdin: "ignore",
+          }),
+        );
+        const codes = await Promise.all(children.map((c) => c.exited));
+        expect(codes).toEqual(Array(8).fill(0));
+        const lines = (await readFile(journal, "utf8")).trim().split("\n");
+        expect(lines).toHaveLength(16);
+        for (let i = 0; i < lines.length; i += 2) {
+          const [pid, inn] = (lines[i] as string).split(" ");
+          expect(inn).toBe("in");
+          expect(lines[i + 1]).toBe(`${pid} out`);
+        }
+        expect(existsSync(join(dir, file))).toBe(false);
+      }, 60_000);
+    }
+
+  test("a waiter without a deadline gives up on its abort signal, leaving the owner's lock", async () => {
+    const path = join(dir, "disk.qcow2.lock");
+    const first = await takeLock(path, { what: "the download" });
+    const abort = new AbortController();
+    const waiting = takeLock(path, { what: "the download", signal: abort.signal, pollMs: 50 });
+    setTimeout(() => abort.abort(), 200);
+    await expect(waiting).rejects.toThrow("cancelled while waiting");
+    expect((await readFile(path, "utf8")).trim()).toStartWith(String(process.pid));
+    await first.release();
+  });
 });
