@@ -59,9 +59,42 @@ function leftovers(): string[] {
   return [...domains, ...vols].filter((n) => n.includes(`rum-${NAME}-`));
 }
 
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const { port } = probe;
+  probe.stop(true);
+  return port;
+}
+
+/** The first bytes a TCP server at 127.0.0.1:port sends (an SSH banner, here). */
+async function banner(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(""), 5000);
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        data(sock, data) {
+          clearTimeout(timer);
+          sock.end();
+          resolve(data.toString());
+        },
+        connectError() {
+          clearTimeout(timer);
+          resolve("");
+        },
+      },
+    }).catch(() => resolve(""));
+  });
+}
+
+const lines = (text: string) => text.trim().split("\n").filter(Boolean).length;
+
 describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
   const bed = new Bed();
   let release: ImageServer;
+  let forwardPort = 0;
 
   beforeAll(async () => {
     // What the suite needs, it makes: the host set up the way users do it.
@@ -80,8 +113,20 @@ describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
     });
     const image = await bed.serveImage(testImage());
     expect((await asUser(["mkdir", PROJECT])).code).toBe(0);
+    forwardPort = await freePort();
     const toml = guestToml(NAME, image, {
-      extra: '[[mounts]]\nsource = "."\ntarget = "/home/rum/proj"\ndefault = true\n',
+      extra: `[[mounts]]
+source = "."
+target = "/home/rum/proj"
+default = true
+[provision.system]
+script = "echo system >> /var/tmp/system-runs"
+[provision.boot]
+script = "echo boot >> /var/tmp/boot-runs"
+[[ports]]
+host = ${forwardPort}
+guest = 22
+`,
     });
     await asUser(["sh", "-c", 'cat > rum.toml && echo "from the host" > hello.txt'], {
       cwd: PROJECT,
@@ -188,6 +233,68 @@ describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
     expect(r.code).toBe(0);
   });
 
+  // Documented behaviour, each proved on this one guest.
+  test("rum ssh -- CMD runs the command through ssh (and its exit code is the guest's)", async () => {
+    const r = await rum("ssh", "--", "hostname");
+    expect(r.stdout.trim()).toBe(NAME);
+    expect((await rum("ssh", "--", "exit", "7")).code).toBe(7);
+  });
+
+  test("rum provision --system runs the system script again; --boot the boot script", async () => {
+    const count = async (f: string) => lines((await rum("exec", "--", "cat", f)).stdout);
+    expect(await count("/var/tmp/system-runs")).toBe(1);
+    const boots = await count("/var/tmp/boot-runs");
+    expect((await rum("provision", "--system")).code).toBe(0);
+    expect(await count("/var/tmp/system-runs")).toBe(2);
+    expect((await rum("provision", "--boot")).code).toBe(0);
+    expect(await count("/var/tmp/boot-runs")).toBe(boots + 1);
+  });
+
+  test("rum log --rum and --all; rum log -f --console keeps printing", async () => {
+    expect((await rum("log", "--rum")).stdout).toContain("starting VM");
+    const all = await rum("log", "--all");
+    expect(all.stdout).toContain("Debian");
+    expect(all.stdout).toContain("==> system provisioning");
+    expect(all.stdout).toContain("starting VM");
+    const env = [`HOME=${HOME}`, `PATH=${HOME}/.local/bin:/usr/bin:/bin`];
+    const follow = Bun.spawn(
+      ["runuser", "-u", USER, "--", "env", "-i", ...env, "rum", "log", "-f", "--console"],
+      { cwd: PROJECT, stdout: "pipe", stderr: "pipe", stdin: "ignore" },
+    );
+    const text = new Response(follow.stdout).text();
+    await Bun.sleep(3000);
+    expect(follow.exitCode).toBeNull(); // still following
+    follow.kill("SIGTERM");
+    await follow.exited;
+    expect(await text).toContain("Debian");
+  });
+
+  test("a [[ports]] forward answers on 127.0.0.1; rum status restarts a killed forwarder", async () => {
+    expect(await banner(forwardPort)).toStartWith("SSH-2.0");
+    const before = JSON.parse((await rum("status", "--json")).stdout).forwards;
+    expect(before.running).toBe(true);
+    process.kill(before.pid, "SIGKILL");
+    await Bun.sleep(500);
+    expect(await banner(forwardPort)).toBe("");
+    const after = JSON.parse((await rum("status", "--json")).stdout).forwards;
+    expect(after.running).toBe(true);
+    expect(after.pid).not.toBe(before.pid);
+    expect(await banner(forwardPort)).toStartWith("SSH-2.0");
+  });
+
+  test("[provision.boot] also runs on a reboot rum did not start", async () => {
+    const count = async () => lines((await rum("exec", "--", "cat", "/var/tmp/boot-runs")).stdout);
+    const before = await count();
+    await rum("exec", "--", "sudo", "systemctl", "reboot");
+    let now = before;
+    for (let i = 0; i < 120 && now <= before; i++) {
+      await Bun.sleep(3000);
+      now = await count().catch(() => before);
+    }
+    expect(now).toBe(before + 1);
+    expect(lines((await rum("exec", "--", "cat", "/var/tmp/system-runs")).stdout)).toBe(2);
+  });
+
   // What users repeat: the same rum.toml forced off and reset, destroyed and brought up again.
   // The MAC derives from the name, so each new instance finds the last one's lease in
   // libvirt's table (new machine id, new DHCP client id); rum must not wait on it.
@@ -203,6 +310,18 @@ describe.skipIf(!ready)("a normal user, from install.sh to destroy", () => {
   test("rum down --force, then rum up --reset: ready again on a fresh first boot", async () => {
     expect((await rum("down", "--force")).code).toBe(0);
     await upWithinNormalTime("--reset");
+  });
+
+  test("rum down --timeout on a guest that ignores ACPI: forced off when the time is up", async () => {
+    const ignore =
+      "mkdir -p /etc/systemd/logind.conf.d && printf '[Login]\\nHandlePowerKey=ignore\\n' > /etc/systemd/logind.conf.d/ignore.conf && systemctl restart systemd-logind";
+    expect((await rum("exec", "--", "sudo", "sh", "-c", ignore)).code).toBe(0);
+    const t0 = Date.now();
+    const r = await rum("down", "--timeout", "5");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("did not power off within 5s; forcing it off");
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(JSON.parse((await rum("status", "--json")).stdout).state).toBe("shut off");
   });
 
   test("rum destroy --yes && rum up -d, twice in a row, with the old leases still there", async () => {
