@@ -126,11 +126,19 @@ script = "echo boot >> /var/tmp/boot-runs"
 [[ports]]
 host = ${forwardPort}
 guest = 22
+[ssh]
+command = "${PROJECT}/ssh-wrap"
 `,
     });
     await asUser(["sh", "-c", 'cat > rum.toml && echo "from the host" > hello.txt'], {
       cwd: PROJECT,
       stdin: toml,
+    });
+    // `[ssh] command`: the client `rum ssh` runs; this one leaves a mark, then is plain ssh.
+    const wrap = '#!/bin/sh\necho "$@" >> "$(dirname "$0")/ssh-wrap.log"\nexec ssh "$@"\n';
+    await asUser(["sh", "-c", "cat > ssh-wrap && chmod +x ssh-wrap"], {
+      cwd: PROJECT,
+      stdin: wrap,
     });
   });
 
@@ -234,10 +242,11 @@ guest = 22
   });
 
   // Documented behaviour, each proved on this one guest.
-  test("rum ssh -- CMD runs the command through ssh (and its exit code is the guest's)", async () => {
+  test("rum ssh -- CMD runs it through [ssh] command; the exit code is the guest's", async () => {
     const r = await rum("ssh", "--", "hostname");
     expect(r.stdout.trim()).toBe(NAME);
     expect((await rum("ssh", "--", "exit", "7")).code).toBe(7);
+    expect(readFileSync(join(PROJECT, "ssh-wrap.log"), "utf8")).toContain("hostname");
   });
 
   test("rum provision --system runs the system script again; --boot the boot script", async () => {
