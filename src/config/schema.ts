@@ -131,6 +131,13 @@ const Advanced = Type.Object(
       default: "kvm",
       description: "kvm, or qemu for software emulation where KVM is unusable",
     }),
+    cpu_model: Type.String({
+      default: "auto",
+      pattern: "^[A-Za-z0-9._-]+$",
+      description:
+        "Guest CPU: auto (host-passthrough under kvm, Westmere under qemu), host-passthrough, maximum, or a libvirt CPU model name",
+      examples: ["auto", "maximum", "Nehalem"],
+    }),
     machine: Type.String({
       default: "q35",
       pattern: "^[A-Za-z0-9._-]+$",

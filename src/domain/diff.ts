@@ -4,6 +4,7 @@
  * metadata (config hash, version) is left out: it changes with any edit and
  * means nothing to a running guest.
  */
+import { cpuOf } from "./domain-xml";
 import type { DomainSpec, MountSpec, NicSpec } from "./spec";
 
 function scalar(out: string[], key: string, before: unknown, after: unknown): void {
@@ -65,6 +66,9 @@ export function diffDomains(oldSpec: DomainSpec, newSpec: DomainSpec): string[] 
   scalar(out, "resources.cpus", oldSpec.cpus, newSpec.cpus);
   scalar(out, "resources.memory_mb", oldSpec.memoryMiB, newSpec.memoryMiB);
   scalar(out, "advanced.domain_type", oldSpec.domainType, newSpec.domainType);
+  // A change of domain_type changes the resolved `auto` CPU too; the line above says it.
+  if (oldSpec.domainType === newSpec.domainType)
+    scalar(out, "advanced.cpu_model", cpuOf(oldSpec), cpuOf(newSpec));
   scalar(out, "advanced.machine", oldSpec.machine, newSpec.machine);
   firmware(out, oldSpec, newSpec);
   scalar(out, "storage pool", oldSpec.pool, newSpec.pool);

@@ -7,12 +7,26 @@ import { rumMetadataElement } from "./metadata";
 import type { DomainSpec } from "./spec";
 import { el, renderXml, type XmlElement } from "./xml";
 
-// KVM: the host CPU as is. TCG cannot pass a host CPU through; 'maximum'
-// (QEMU's -cpu max) gives every feature TCG emulates, which images built for
-// x86-64-v2 and later need (the default qemu64 model lacks SSE4.2 and POPCNT).
-// Seen booting a Debian 12 kernel here under TCG, with SeaBIOS and with OVMF.
+// KVM: the host CPU as is. TCG cannot pass a host CPU through; it needs a
+// model with what images built for x86-64-v2 and later require (the default
+// qemu64 lacks SSE4.2 and POPCNT). Which one is a question of speed: see
+// TCG_AUTO and docs/benchmarks.md.
+const TCG_AUTO = "maximum";
+
+/** The CPU a spec asks for, `auto` resolved: `host-passthrough`, `maximum` or a model name. */
+export function cpuOf(spec: Pick<DomainSpec, "cpuModel" | "domainType">): string {
+  const asked = spec.cpuModel ?? "auto";
+  if (asked !== "auto") return asked;
+  return spec.domainType === "kvm" ? "host-passthrough" : TCG_AUTO;
+}
+
 function cpu(spec: DomainSpec): XmlElement {
-  return el("cpu", { mode: spec.domainType === "kvm" ? "host-passthrough" : "maximum" });
+  const model = cpuOf(spec);
+  if (model === "host-passthrough" || model === "maximum") return el("cpu", { mode: model });
+  // A named model, not checked against the host: TCG emulates what it lacks.
+  return el("cpu", { mode: "custom", match: "exact", check: "none" }, [
+    el("model", { fallback: "forbid" }, model),
+  ]);
 }
 
 function os(spec: DomainSpec): XmlElement {

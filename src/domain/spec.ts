@@ -48,6 +48,8 @@ export interface DomainSpec {
   /** The existing domain's UUID when redefining it (libvirt refuses a new UUID for a known name). */
   uuid?: string;
   domainType: "kvm" | "qemu";
+  /** `auto`, `host-passthrough`, `maximum`, or a libvirt CPU model name (see domain-xml.ts). */
+  cpuModel?: string;
   /** Machine type, e.g. q35. */
   machine: string;
   firmware: "bios" | "uefi";

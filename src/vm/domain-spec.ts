@@ -24,6 +24,7 @@ export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]):
     name: vm.domain,
     title: name,
     domainType: config.advanced.domain_type,
+    cpuModel: config.advanced.cpu_model,
     machine: config.advanced.machine,
     firmware: config.advanced.firmware,
     ...(explicitOvmf ? { uefiLoader: { code: OVMF_CODE, varsTemplate: OVMF_VARS } } : {}),

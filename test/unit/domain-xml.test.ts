@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DomainSpec, domainXml, hostEnforcesReadonly, macFor } from "../../src/domain";
+import { diffDomains } from "../../src/domain/diff";
+import { cpuOf } from "../../src/domain/domain-xml";
 
 const dir = mkdtempSync(join(tmpdir(), "rum-domain-xml-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -166,5 +168,28 @@ describe("domainXml content", () => {
     expect(xpath(xml, "/domain/devices/channel/target/@name")).toBe("org.qemu.guest_agent.0");
     expect(xpath(xml, "/domain/devices/rng/backend")).toBe("/dev/urandom");
     expect(xpath(xml, "/domain/devices/memballoon/@model")).toBe("virtio");
+  });
+});
+
+describe("[advanced] cpu_model", () => {
+  test("auto: host-passthrough under kvm, the TCG choice under qemu", () => {
+    expect(cpuOf({ domainType: "kvm" })).toBe("host-passthrough");
+    expect(cpuOf({ domainType: "kvm", cpuModel: "auto" })).toBe("host-passthrough");
+    expect(cpuOf({ domainType: "qemu" })).not.toBe("host-passthrough");
+    expect(validate(domainXml({ ...minimal, domainType: "qemu" })).ok).toBe(true);
+  });
+  test("a named model is a custom CPU libvirt does not check against the host", () => {
+    const xml = domainXml({ ...minimal, domainType: "qemu", cpuModel: "Nehalem" });
+    expect(xpath(xml, "string(/domain/cpu/@mode)")).toBe("custom");
+    expect(xpath(xml, "string(/domain/cpu/@check)")).toBe("none");
+    expect(xpath(xml, "string(/domain/cpu/model)")).toBe("Nehalem");
+    expect(validate(xml).ok).toBe(true);
+    const max = domainXml({ ...minimal, cpuModel: "maximum" });
+    expect(xpath(max, "string(/domain/cpu/@mode)")).toBe("maximum");
+  });
+  test("a change of model is a change of the domain", () => {
+    expect(diffDomains(minimal, { ...minimal, cpuModel: "Nehalem" })).toContain(
+      `advanced.cpu_model ${cpuOf(minimal)} → Nehalem`,
+    );
   });
 });
