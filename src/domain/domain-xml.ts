@@ -11,12 +11,14 @@ import { el, renderXml, type XmlElement } from "./xml";
 // (QEMU's -cpu max) gives every feature TCG emulates, which images built for
 // x86-64-v2 and later need (the default qemu64 model lacks SSE4.2 and POPCNT).
 // Seen booting a Debian 12 kernel here under TCG, with SeaBIOS and with OVMF.
+// On aarch64 it is the same: the virt machine's default CPU (cortex-a15) is
+// 32-bit only, and -cpu max is a full ARMv8+ core.
 function cpu(spec: DomainSpec): XmlElement {
   return el("cpu", { mode: spec.domainType === "kvm" ? "host-passthrough" : "maximum" });
 }
 
 function os(spec: DomainSpec): XmlElement {
-  const type = el("type", { arch: "x86_64", machine: spec.machine }, "hvm");
+  const type = el("type", { arch: spec.arch, machine: spec.machine }, "hvm");
   const boot = el("boot", { dev: "hd" });
   if (spec.firmware === "bios") return el("os", {}, [type, boot]);
   const loader = spec.uefiLoader;
@@ -62,7 +64,9 @@ export function domainXml(spec: DomainSpec): string {
     el("vcpu", {}, String(spec.cpus)),
     cpu(spec),
     os(spec),
-    el("features", {}, [el("acpi"), el("apic")]),
+    // The APIC is the PC's interrupt controller; on aarch64 libvirt picks the GIC
+    // version the host (KVM) or QEMU (TCG) supports.
+    el("features", {}, [el("acpi"), spec.arch === "x86_64" && el("apic")]),
     el("on_poweroff", {}, "destroy"),
     el("on_reboot", {}, "restart"),
     el("on_crash", {}, "destroy"),

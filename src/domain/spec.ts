@@ -48,10 +48,12 @@ export interface DomainSpec {
   /** The existing domain's UUID when redefining it (libvirt refuses a new UUID for a known name). */
   uuid?: string;
   domainType: "kvm" | "qemu";
-  /** Machine type, e.g. q35. */
+  /** Guest CPU architecture; decides the devices (src/domain/devices.ts) besides <os><type arch>. */
+  arch: "x86_64" | "aarch64";
+  /** Machine type, e.g. q35 (x86_64) or virt (aarch64). */
   machine: string;
   firmware: "bios" | "uefi";
-  /** Explicit OVMF pair (fallback); absent = libvirt's <os firmware='efi'> auto-selection. */
+  /** Explicit OVMF/AAVMF pair (fallback); absent = libvirt's <os firmware='efi'> auto-selection. */
   uefiLoader?: UefiLoader;
   cpus: number;
   memoryMiB: number;
