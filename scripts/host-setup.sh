@@ -1,7 +1,9 @@
 #!/bin/sh
 # What rum's test suite needs on a host beyond rum itself: independent format
 # checkers (ISO, domain XML, cloud-init), the test image builder's tools, an
-# sshd for the remote-libvirt tests and shells for the completion tests.
+# sshd for the remote-libvirt tests, shells for the completion tests, the
+# aarch64 emulator and firmware libvirt checks aarch64 domains against, and
+# qemu-user with an arm64 libc for scripts/check-arm64.sh.
 # libvirt, QEMU and the rest of what rum needs to run VMs are not installed
 # here: `rum doctor --fix` does that, as it does for users (.ci/run runs it).
 # Idempotent; run as root on Debian/Ubuntu.
@@ -12,7 +14,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 test_pkgs="genisoimage xorriso p7zip-full libxml2-utils cloud-init shellcheck
   debootstrap grub-pc-bin grub-efi-amd64-bin mtools dosfstools e2fsprogs parted
-  xfsprogs openssh-server curl zsh fish"
+  xfsprogs openssh-server curl zsh fish
+  qemu-system-arm qemu-efi-aarch64 qemu-user-static libc6-arm64-cross"
 
 missing=""
 for p in $test_pkgs; do

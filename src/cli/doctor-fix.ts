@@ -4,6 +4,7 @@
  * normal doctor report. The work itself is src/host/setup/fix.ts.
  */
 import { createInterface } from "node:readline/promises";
+import type { Arch } from "../config/arch";
 import { RumError } from "../errors";
 import type { DoctorReport } from "../host/doctor";
 import { hostFixCommand as fixCommand } from "../host/fix-hint";
@@ -18,6 +19,8 @@ export interface FixArgs {
   json: boolean;
   /** -q: no progress lines on stderr. */
   quiet: boolean;
+  /** Guest arches the host must run besides its own (an aarch64 rum.toml in reach). */
+  arches: Arch[];
 }
 
 async function ask(question: string): Promise<boolean> {
@@ -84,6 +87,7 @@ export async function runFix(
   };
   const result = await fixHost({
     dryRun: args.dryRun,
+    arches: args.arches,
     confirm:
       args.yes || !tty
         ? undefined

@@ -12,6 +12,7 @@ import System from "typebox/system";
 import Value from "typebox/value";
 import { UsageError } from "../errors";
 import { log } from "../log";
+import { applyArchDefaults } from "./arch";
 import { configHash } from "./canonical";
 import { guardParsed, MAX_FILE_BYTES, MAX_SCRIPT } from "./guard";
 import { configId, domainName, vmName } from "./identity";
@@ -23,7 +24,7 @@ import { mountTag, semanticProblems } from "./semantic";
 import { parseToml } from "./toml";
 
 export interface LoadedConfig {
-  /** Defaults filled in, plus derived values: name, network.hostname, ssh.user, mount tags. */
+  /** Defaults filled in, plus derived values: name, network.hostname, ssh.user, mount tags, advanced.arch. */
   config: Config;
   /** Canonical (realpath) path of the config file. */
   path: string;
@@ -150,10 +151,13 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
   const guarded = guardParsed(parsed.value);
   if (guarded.problems.length > 0) throw fail(guarded.problems);
 
+  // Which [advanced] keys the file sets, before defaults fill in the rest.
+  const given = new Set(Object.keys(tableOf(guarded.value, "advanced")));
   // The guard returned a fresh copy, so filling defaults in place is safe.
   const value = Value.Default(ConfigSchema, guarded.value);
   const { problems, failed } = schemaProblems(validate(value), ConfigSchema, value);
   const config = value as Config;
+  if (!failed.some((path) => path[0] === "advanced")) applyArchDefaults(config.advanced, given);
   const explicit = typeof config.name === "string" ? config.name : undefined;
   const name = vmName(explicit, file);
   const dir = dirname(file);
@@ -171,6 +175,12 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
     domainName: domainName(name, id8),
     hash: configHash(resolved),
   };
+}
+
+/** A top-level table of the parsed file, or {} when absent or not a table. */
+function tableOf(parsed: unknown, key: string): object {
+  const table = (parsed as Record<string, unknown> | null)?.[key];
+  return typeof table === "object" && table !== null && !Array.isArray(table) ? table : {};
 }
 
 /** typebox stops at `maxErrors` (default 8); the user should see every problem. */

@@ -7,15 +7,16 @@
  */
 import { statSync } from "node:fs";
 import { parseImageBase } from "../image/resolve";
+import { guestArch } from "./arch";
 import type { Problem } from "./problems";
 import type { Rule } from "./rule";
 
 const PATH = ["image", "base"];
 
 export const imageRule: Rule = {
-  reads: ["image.base"],
+  reads: ["image.base", "advanced.arch"],
   check(config, ctx) {
-    const r = parseImageBase(config.image.base, ctx.dir);
+    const r = parseImageBase(config.image.base, ctx.dir, { arch: guestArch(config) });
     if (!r.ok) return [{ path: PATH, message: r.message, hint: r.hint }];
     if (r.source.kind !== "file") return [];
     return fileProblem(r.source.path);

@@ -151,6 +151,13 @@ const Advanced = Type.Object(
       default: false,
       description: "Log the user in automatically on the serial console",
     }),
+    arch: Type.Optional(
+      Type.Union([Type.Literal("x86_64"), Type.Literal("aarch64")], {
+        description:
+          "Guest CPU architecture; default: the host's. aarch64 defaults machine to virt and firmware to uefi; an arch other than the host's defaults domain_type to qemu",
+        examples: ["x86_64"],
+      }),
+    ),
   },
   { additionalProperties: false },
 );

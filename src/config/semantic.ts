@@ -8,6 +8,7 @@ import { didYouMean } from "../util/suggest";
 import { NAME_PATTERN, sanitizeName } from "./identity";
 import type { KeyPath, Problem } from "./problems";
 import type { Rule, RuleContext } from "./rule";
+import { archRule } from "./rules-arch";
 import { driveRules } from "./rules-drives";
 import { imageRule } from "./rules-image";
 import { mountRules } from "./rules-mounts";
@@ -111,6 +112,7 @@ const RULES: readonly Rule[] = [
   userRule,
   sshRule,
   advancedRule,
+  archRule,
   ...networkRules,
   ...mountRules,
   ...driveRules,

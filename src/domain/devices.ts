@@ -1,5 +1,7 @@
 /**
  * The <devices> of a rum domain: disks, NICs, shared folders and the console.
+ * Everything is virtio on both arches except what the machine type dictates:
+ * the seed CD-ROM's bus and the serial port's model.
  */
 import type { DomainSpec, MountSpec, NicSpec } from "./spec";
 import { el, type XmlElement } from "./xml";
@@ -25,8 +27,10 @@ function disks(spec: DomainSpec): XmlElement[] {
   const seed = el("disk", { type: "volume", device: "cdrom" }, [
     el("driver", { name: "qemu", type: "raw" }),
     el("source", { pool: spec.pool, volume: spec.seedVolume }),
-    // SATA, not virtio: a CD-ROM needs a SCSI/ATA bus, and AHCI is built into stock kernels.
-    el("target", { dev: "sda", bus: "sata" }),
+    // A CD-ROM needs a SCSI/ATA bus, not virtio-blk. x86_64: SATA, as q35 has
+    // AHCI built in and stock kernels drive it. aarch64: the virt machine has no
+    // AHCI, so virtio-scsi (its controller is in devices()), which arm64 cloud kernels carry.
+    el("target", { dev: "sda", bus: spec.arch === "aarch64" ? "scsi" : "sata" }),
     el("readonly"),
   ]);
   return [volumeDisk(spec.pool, spec.rootVolume, "vda"), ...extra, seed];
@@ -72,7 +76,11 @@ function consoleAndMisc(spec: DomainSpec): XmlElement[] {
   return [
     el("serial", { type: "pty" }, [
       log !== undefined && el("log", { file: log, append: "on" }),
-      el("target", { port: 0 }),
+      // aarch64: the virt machine's own UART, the PL011 (ttyAMA0), which UEFI
+      // and the kernel (via the ACPI SPCR table) use as their console.
+      spec.arch === "aarch64"
+        ? el("target", { type: "system-serial", port: 0 }, [el("model", { name: "pl011" })])
+        : el("target", { port: 0 }),
     ]),
     el("console", { type: "pty" }, [el("target", { type: "serial", port: 0 })]),
     el("channel", { type: "unix" }, [
@@ -86,6 +94,7 @@ function consoleAndMisc(spec: DomainSpec): XmlElement[] {
 export function devices(spec: DomainSpec): XmlElement {
   return el("devices", {}, [
     ...disks(spec),
+    spec.arch === "aarch64" && el("controller", { type: "scsi", index: 0, model: "virtio-scsi" }),
     ...spec.nics.map(nic),
     ...spec.mounts.map(mount),
     ...consoleAndMisc(spec),

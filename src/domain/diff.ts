@@ -66,9 +66,16 @@ export function diffDomains(oldSpec: DomainSpec, newSpec: DomainSpec): string[] 
   scalar(out, "resources.cpus", oldSpec.cpus, newSpec.cpus);
   scalar(out, "resources.memory_mb", oldSpec.memoryMiB, newSpec.memoryMiB);
   scalar(out, "advanced.domain_type", oldSpec.domainType, newSpec.domainType);
+  // A spec saved before rum knew other arches has none: it was x86_64.
+  scalar(out, "advanced.arch", oldSpec.arch ?? "x86_64", newSpec.arch);
   // A change of domain_type changes the resolved `auto` CPU too; the line above says it.
   if (oldSpec.domainType === newSpec.domainType)
-    scalar(out, "advanced.cpu_model", cpuOf(oldSpec), cpuOf(newSpec));
+    scalar(
+      out,
+      "advanced.cpu_model",
+      cpuOf({ ...oldSpec, arch: oldSpec.arch ?? "x86_64" }),
+      cpuOf(newSpec),
+    );
   scalar(out, "advanced.machine", oldSpec.machine, newSpec.machine);
   firmware(out, oldSpec, newSpec);
   scalar(out, "storage pool", oldSpec.pool, newSpec.pool);

@@ -10,14 +10,15 @@ import { el, renderXml, type XmlElement } from "./xml";
 // KVM: the host CPU as is. TCG cannot pass a host CPU through; it needs a
 // model with what images built for x86-64-v2 and later require (the default
 // qemu64 lacks SSE4.2 and POPCNT). Which one is a question of speed: see
-// TCG_AUTO and docs/benchmarks.md.
-const TCG_AUTO = "maximum";
+// TCG_AUTO and docs/cpu-model.md. On aarch64 the virt machine's default CPU
+// (cortex-a15) is 32-bit only; -cpu max is a full ARMv8+ core.
+const TCG_AUTO = { x86_64: "maximum", aarch64: "maximum" } as const;
 
 /** The CPU a spec asks for, `auto` resolved: `host-passthrough`, `maximum` or a model name. */
-export function cpuOf(spec: Pick<DomainSpec, "cpuModel" | "domainType">): string {
+export function cpuOf(spec: Pick<DomainSpec, "cpuModel" | "domainType" | "arch">): string {
   const asked = spec.cpuModel ?? "auto";
   if (asked !== "auto") return asked;
-  return spec.domainType === "kvm" ? "host-passthrough" : TCG_AUTO;
+  return spec.domainType === "kvm" ? "host-passthrough" : TCG_AUTO[spec.arch];
 }
 
 function cpu(spec: DomainSpec): XmlElement {
@@ -30,7 +31,7 @@ function cpu(spec: DomainSpec): XmlElement {
 }
 
 function os(spec: DomainSpec): XmlElement {
-  const type = el("type", { arch: "x86_64", machine: spec.machine }, "hvm");
+  const type = el("type", { arch: spec.arch, machine: spec.machine }, "hvm");
   const boot = el("boot", { dev: "hd" });
   if (spec.firmware === "bios") return el("os", {}, [type, boot]);
   const loader = spec.uefiLoader;
@@ -76,7 +77,9 @@ export function domainXml(spec: DomainSpec): string {
     el("vcpu", {}, String(spec.cpus)),
     cpu(spec),
     os(spec),
-    el("features", {}, [el("acpi"), el("apic")]),
+    // The APIC is the PC's interrupt controller; on aarch64 libvirt picks the GIC
+    // version the host (KVM) or QEMU (TCG) supports.
+    el("features", {}, [el("acpi"), spec.arch === "x86_64" && el("apic")]),
     el("on_poweroff", {}, "destroy"),
     el("on_reboot", {}, "restart"),
     el("on_crash", {}, "destroy"),

@@ -50,10 +50,12 @@ export interface DomainSpec {
   domainType: "kvm" | "qemu";
   /** `auto`, `host-passthrough`, `maximum`, or a libvirt CPU model name (see domain-xml.ts). */
   cpuModel?: string;
-  /** Machine type, e.g. q35. */
+  /** Guest CPU architecture; decides the devices (src/domain/devices.ts) besides <os><type arch>. */
+  arch: "x86_64" | "aarch64";
+  /** Machine type, e.g. q35 (x86_64) or virt (aarch64). */
   machine: string;
   firmware: "bios" | "uefi";
-  /** Explicit OVMF pair (fallback); absent = libvirt's <os firmware='efi'> auto-selection. */
+  /** Explicit OVMF/AAVMF pair (fallback); absent = libvirt's <os firmware='efi'> auto-selection. */
   uefiLoader?: UefiLoader;
   cpus: number;
   memoryMiB: number;

@@ -95,6 +95,28 @@ export async function checkOvmf(
   return bad("ovmf", 'OVMF not found: needed only for firmware = "uefi"', fix);
 }
 
+/** An aarch64 guest boots only from UEFI: AAVMF, the aarch64 build of edk2. */
+export async function checkAavmf(
+  code: string,
+  descriptorDir: string,
+  fixCommand: string,
+): Promise<Check> {
+  if (await exists(code)) return good("aavmf", `AAVMF firmware found at ${code}`);
+  const descriptors = await readdir(descriptorDir).catch((): string[] => []);
+  if (descriptors.some((f) => f.endsWith(".json") && f.includes("aarch64"))) {
+    return good("aavmf", `aarch64 firmware descriptors found in ${descriptorDir}`);
+  }
+  const fix = `\`${fixCommand}\` (qemu-efi-aarch64 / edk2-aarch64)`;
+  return bad("aavmf", "AAVMF not found: aarch64 guests boot only from UEFI", fix);
+}
+
+/** QEMU for aarch64 guests: its own package on most distros (Debian: qemu-system-arm). */
+export function checkAarch64Emulator(found: string | null, fixCommand: string): Check {
+  const id = "qemu-system-aarch64";
+  if (found) return good(id, `${id} found at ${found}`);
+  return bad(id, `${id} is not on PATH: it runs aarch64 guests`, `\`${fixCommand}\` installs it`);
+}
+
 export async function checkDiskSpace(cacheDir: string, minFree: number): Promise<Check> {
   // The cache folder may not exist yet: measure the filesystem it will be created on.
   let dir = cacheDir;

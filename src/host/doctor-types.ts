@@ -23,6 +23,9 @@ export interface DoctorReport {
  */
 export interface HostNeeds {
   kvm?: string;
+  /** UEFI for an x86_64 guest: OVMF. */
   uefi?: string;
   virtiofs?: string;
+  /** An aarch64 guest: qemu-system-aarch64 and the AAVMF firmware. */
+  aarch64?: string;
 }

@@ -2,12 +2,15 @@
  * `rum doctor`: everything rum needs from the host, each as one check with a
  * fix. Independent checks run concurrently. A check is an error when rum
  * cannot work without it, or when the VM at hand needs it (HostNeeds: KVM,
- * UEFI, virtiofs); otherwise a missing extra is only a warning.
+ * UEFI, virtiofs, aarch64); otherwise a missing extra is only a warning.
  */
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import TOML from "@iarna/toml";
+import { hostArch } from "../config/arch";
 import {
+  checkAarch64Emulator,
+  checkAavmf,
   checkDiskSpace,
   checkKvm,
   checkOvmf,
@@ -33,6 +36,7 @@ export interface DoctorOptions {
   kvmDevice?: string;
   virtiofsdPaths?: string[];
   ovmfCode?: string;
+  aavmfCode?: string;
   firmwareDescriptorDir?: string;
   minFreeBytes?: number;
   /** How long each virsh call may take (default 10 s). */
@@ -44,13 +48,16 @@ export interface DoctorOptions {
 
 const GIB = 1024 ** 3;
 export const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+export const AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd";
 export const FIRMWARE_DESCRIPTORS = "/usr/share/qemu/firmware";
 
-/** Checks that only limit rum (slower, no uefi, no virtiofs) unless the VM needs them. */
+/** Checks that only limit rum (slower, no uefi, no virtiofs, no aarch64) unless the VM needs them. */
 const NEEDED_BY: Record<string, keyof HostNeeds> = {
   kvm: "kvm",
   ovmf: "uefi",
   virtiofsd: "virtiofs",
+  "qemu-system-aarch64": "aarch64",
+  aavmf: "aarch64",
 };
 
 /** A failed check stays an error only if the VM needs it; the reason goes into the summary. */
@@ -87,6 +94,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     tool("ssh-keygen", which("ssh-keygen"), fix),
     checkVirtiofsd(opts.virtiofsdPaths ?? VIRTIOFSD_PATHS, which, fix),
     checkOvmf(opts.ovmfCode ?? OVMF_CODE, opts.firmwareDescriptorDir ?? FIRMWARE_DESCRIPTORS, fix),
+    // aarch64 guests' emulator and firmware: checked where they can matter.
+    ...(opts.needs?.aarch64 || hostArch() === "aarch64"
+      ? [
+          checkAarch64Emulator(which("qemu-system-aarch64"), fix),
+          checkAavmf(
+            opts.aavmfCode ?? AAVMF_CODE,
+            opts.firmwareDescriptorDir ?? FIRMWARE_DESCRIPTORS,
+            fix,
+          ),
+        ]
+      : []),
     checkDiskSpace(opts.cacheDir, opts.minFreeBytes ?? 5 * GIB),
   ]);
   return reportOf(checks.flat().map((c) => grade(c, opts.needs)));

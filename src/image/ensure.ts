@@ -4,6 +4,7 @@
  * (or take the local file), then check the format with qemu-img.
  */
 import { rm, stat } from "node:fs/promises";
+import type { Arch } from "../config/arch";
 import { RumError } from "../errors";
 import { checkImageFormat } from "../host/qemu-img";
 import { imageCacheDir } from "./cache";
@@ -17,6 +18,8 @@ export interface EnsureImageOptions {
   configDir: string;
   /** `[image] sha256`. */
   sha256?: string;
+  /** The guest's arch, which decides a shorthand's image (default: the host's). */
+  arch?: Arch;
   /** Default: imageCacheDir(). */
   cacheDir?: string;
   onProgress?: (p: DownloadProgress) => void;
@@ -39,7 +42,7 @@ export interface ReadyImage {
 }
 
 export async function ensureImage(base: string, opts: EnsureImageOptions): Promise<ReadyImage> {
-  const src = resolveImage(base, opts.configDir, { sha256: opts.sha256 });
+  const src = resolveImage(base, opts.configDir, { sha256: opts.sha256, arch: opts.arch });
   if (src.kind === "file") return localImage(src, opts.signal);
   const cached = await fetchImage(src, {
     cacheDir: opts.cacheDir ?? imageCacheDir(),

@@ -4,7 +4,11 @@
  * fetched by shorthand is verified without the user pinning a digest.
  * Checksum lists are not signature-checked (that would need gpg and each
  * distribution's keyring); they come over HTTPS from the same host as the image.
+ * aarch64 images sit beside the x86_64 ones on the same servers, named the
+ * same way, and are listed in the same checksum files (Fedora's and the
+ * RHEL rebuilds' lists are per arch).
  */
+import type { Arch } from "../config/arch";
 
 /** How a checksum list is written; the parser accepts every style, this documents the source. */
 export type ChecksumFormat =
@@ -12,13 +16,25 @@ export type ChecksumFormat =
   | "sha512sums" // the same with SHA-512 digests
   | "bsd"; // `SHA256 (<file>) = <hex>` (BSD/`sha256sum --tag`, Fedora/CentOS/Rocky)
 
-export interface RegistryEntry {
-  name: string;
-  aliases: string[];
+/** One image file of a release and the checksum list that covers it. */
+export interface ArchImage {
   url: string;
   checksumUrl: string;
+}
+
+export interface RegistryEntry extends ArchImage {
+  name: string;
+  aliases: string[];
+  /** `url` and `checksumUrl` are the x86_64 image; this the same release's aarch64 one, if published. */
+  aarch64?: ArchImage;
   checksumFormat: ChecksumFormat;
   description: string;
+}
+
+/** A registry image for one arch: what a shorthand or a pasted registry URL resolves to. */
+export interface RegistryImage extends ArchImage {
+  name: string;
+  arch: Arch;
 }
 
 const UBUNTU = "https://cloud-images.ubuntu.com/releases";
@@ -34,6 +50,10 @@ const entries: RegistryEntry[] = [
     aliases: ["ubuntu", "noble"],
     url: `${UBUNTU}/noble/release/ubuntu-24.04-server-cloudimg-amd64.img`,
     checksumUrl: `${UBUNTU}/noble/release/SHA256SUMS`,
+    aarch64: {
+      url: `${UBUNTU}/noble/release/ubuntu-24.04-server-cloudimg-arm64.img`,
+      checksumUrl: `${UBUNTU}/noble/release/SHA256SUMS`,
+    },
     checksumFormat: "sha256sums",
     description: "Ubuntu 24.04 LTS (Noble Numbat) server cloud image",
   },
@@ -42,6 +62,10 @@ const entries: RegistryEntry[] = [
     aliases: ["jammy"],
     url: `${UBUNTU}/jammy/release/ubuntu-22.04-server-cloudimg-amd64.img`,
     checksumUrl: `${UBUNTU}/jammy/release/SHA256SUMS`,
+    aarch64: {
+      url: `${UBUNTU}/jammy/release/ubuntu-22.04-server-cloudimg-arm64.img`,
+      checksumUrl: `${UBUNTU}/jammy/release/SHA256SUMS`,
+    },
     checksumFormat: "sha256sums",
     description: "Ubuntu 22.04 LTS (Jammy Jellyfish) server cloud image",
   },
@@ -52,6 +76,10 @@ const entries: RegistryEntry[] = [
     aliases: ["debian", "trixie"],
     url: `${DEBIAN}/trixie/latest/debian-13-generic-amd64.qcow2`,
     checksumUrl: `${DEBIAN}/trixie/latest/SHA512SUMS`,
+    aarch64: {
+      url: `${DEBIAN}/trixie/latest/debian-13-generic-arm64.qcow2`,
+      checksumUrl: `${DEBIAN}/trixie/latest/SHA512SUMS`,
+    },
     checksumFormat: "sha512sums",
     description: "Debian 13 (trixie) generic cloud image",
   },
@@ -60,6 +88,10 @@ const entries: RegistryEntry[] = [
     aliases: ["bookworm"],
     url: `${DEBIAN}/bookworm/latest/debian-12-generic-amd64.qcow2`,
     checksumUrl: `${DEBIAN}/bookworm/latest/SHA512SUMS`,
+    aarch64: {
+      url: `${DEBIAN}/bookworm/latest/debian-12-generic-arm64.qcow2`,
+      checksumUrl: `${DEBIAN}/bookworm/latest/SHA512SUMS`,
+    },
     checksumFormat: "sha512sums",
     description: "Debian 12 (bookworm) generic cloud image",
   },
@@ -68,6 +100,10 @@ const entries: RegistryEntry[] = [
     aliases: ["fedora"],
     url: `${FEDORA}/43/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2`,
     checksumUrl: `${FEDORA}/43/Cloud/x86_64/images/Fedora-Cloud-43-1.6-x86_64-CHECKSUM`,
+    aarch64: {
+      url: `${FEDORA}/43/Cloud/aarch64/images/Fedora-Cloud-Base-Generic-43-1.6.aarch64.qcow2`,
+      checksumUrl: `${FEDORA}/43/Cloud/aarch64/images/Fedora-Cloud-43-1.6-aarch64-CHECKSUM`,
+    },
     checksumFormat: "bsd",
     description: "Fedora 43 Cloud Base (Generic)",
   },
@@ -76,6 +112,10 @@ const entries: RegistryEntry[] = [
     aliases: [],
     url: `${FEDORA}/42/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-42-1.1.x86_64.qcow2`,
     checksumUrl: `${FEDORA}/42/Cloud/x86_64/images/Fedora-Cloud-42-1.1-x86_64-CHECKSUM`,
+    aarch64: {
+      url: `${FEDORA}/42/Cloud/aarch64/images/Fedora-Cloud-Base-Generic-42-1.1.aarch64.qcow2`,
+      checksumUrl: `${FEDORA}/42/Cloud/aarch64/images/Fedora-Cloud-42-1.1-aarch64-CHECKSUM`,
+    },
     checksumFormat: "bsd",
     description: "Fedora 42 Cloud Base (Generic)",
   },
@@ -85,6 +125,11 @@ const entries: RegistryEntry[] = [
     url: "https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2",
     checksumUrl:
       "https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2.CHECKSUM",
+    aarch64: {
+      url: "https://dl.rockylinux.org/pub/rocky/9/images/aarch64/Rocky-9-GenericCloud-Base.latest.aarch64.qcow2",
+      checksumUrl:
+        "https://dl.rockylinux.org/pub/rocky/9/images/aarch64/Rocky-9-GenericCloud-Base.latest.aarch64.qcow2.CHECKSUM",
+    },
     checksumFormat: "bsd",
     description: "Rocky Linux 9 GenericCloud (Base), latest point release",
   },
@@ -93,6 +138,10 @@ const entries: RegistryEntry[] = [
     aliases: ["alma", "almalinux-9", "almalinux"],
     url: "https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2",
     checksumUrl: "https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM",
+    aarch64: {
+      url: "https://repo.almalinux.org/almalinux/9/cloud/aarch64/images/AlmaLinux-9-GenericCloud-latest.aarch64.qcow2",
+      checksumUrl: "https://repo.almalinux.org/almalinux/9/cloud/aarch64/images/CHECKSUM",
+    },
     checksumFormat: "sha256sums",
     description: "AlmaLinux 9 GenericCloud, latest point release",
   },
@@ -102,9 +151,15 @@ const entries: RegistryEntry[] = [
     url: "https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2",
     checksumUrl:
       "https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2.SHA256SUM",
+    aarch64: {
+      url: "https://cloud.centos.org/centos/9-stream/aarch64/images/CentOS-Stream-GenericCloud-9-latest.aarch64.qcow2",
+      checksumUrl:
+        "https://cloud.centos.org/centos/9-stream/aarch64/images/CentOS-Stream-GenericCloud-9-latest.aarch64.qcow2.SHA256SUM",
+    },
     checksumFormat: "bsd",
     description: "CentOS Stream 9 GenericCloud, latest build",
   },
+  // Arch Linux publishes its cloud image for x86_64 only.
   {
     name: "arch",
     aliases: ["archlinux"],
@@ -118,6 +173,11 @@ const entries: RegistryEntry[] = [
     aliases: ["alpine"],
     url: `${ALPINE}/nocloud_alpine-3.22.2-x86_64-bios-cloudinit-r0.qcow2`,
     checksumUrl: `${ALPINE}/nocloud_alpine-3.22.2-x86_64-bios-cloudinit-r0.qcow2.sha512`,
+    // Alpine builds aarch64 for UEFI only, which is what an aarch64 guest boots.
+    aarch64: {
+      url: `${ALPINE}/nocloud_alpine-3.22.2-aarch64-uefi-cloudinit-r0.qcow2`,
+      checksumUrl: `${ALPINE}/nocloud_alpine-3.22.2-aarch64-uefi-cloudinit-r0.qcow2.sha512`,
+    },
     checksumFormat: "sha512sums",
     description: "Alpine Linux 3.22 NoCloud image with cloud-init (BIOS)",
   },
@@ -126,6 +186,10 @@ const entries: RegistryEntry[] = [
     aliases: ["opensuse-leap", "opensuse", "leap"],
     url: `${LEAP}/openSUSE-Leap-15.6-Minimal-VM.x86_64-Cloud.qcow2`,
     checksumUrl: `${LEAP}/openSUSE-Leap-15.6-Minimal-VM.x86_64-Cloud.qcow2.sha256`,
+    aarch64: {
+      url: `${LEAP}/openSUSE-Leap-15.6-Minimal-VM.aarch64-Cloud.qcow2`,
+      checksumUrl: `${LEAP}/openSUSE-Leap-15.6-Minimal-VM.aarch64-Cloud.qcow2.sha256`,
+    },
     checksumFormat: "sha256sums",
     description: "openSUSE Leap 15.6 Minimal VM (Cloud)",
   },
@@ -144,9 +208,21 @@ export function findShorthand(name: string): RegistryEntry | undefined {
   return entries.find((e) => e.name === n || e.aliases.includes(n));
 }
 
-/** The entry whose image URL is exactly `url`: a pasted registry URL still gets its checksum list. */
-export function findByUrl(url: string): RegistryEntry | undefined {
-  return entries.find((e) => e.url === url);
+/** The entry's image for `arch`, if the distribution publishes one. */
+export function imageFor(entry: RegistryEntry, arch: Arch): RegistryImage | undefined {
+  const image = arch === "aarch64" ? entry.aarch64 : entry;
+  return image && { name: entry.name, arch, url: image.url, checksumUrl: image.checksumUrl };
+}
+
+/** The image whose URL is exactly `url`: a pasted registry URL still gets its checksum list. */
+export function findByUrl(url: string): RegistryImage | undefined {
+  for (const entry of entries) {
+    for (const arch of ["x86_64", "aarch64"] as const) {
+      const image = imageFor(entry, arch);
+      if (image?.url === url) return image;
+    }
+  }
+  return undefined;
 }
 
 /** Entries whose name, alias, URL or description contains `query` (all when empty). */

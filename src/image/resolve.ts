@@ -5,9 +5,10 @@
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { isAbsolute, resolve } from "pathe";
+import { type Arch, hostArch } from "../config/arch";
 import { UsageError } from "../errors";
 import { closest, didYouMean } from "../util/suggest";
-import { findByUrl, findShorthand, registryNames } from "./registry";
+import { findByUrl, findShorthand, imageFor, registryNames } from "./registry";
 
 export type DigestAlgo = "sha256" | "sha512";
 
@@ -45,11 +46,18 @@ export interface ImageBaseProblem {
   hint: string;
 }
 
+export interface ImageBaseOptions {
+  /** `[image] sha256`. */
+  sha256?: string;
+  /** Whose image a shorthand means: the guest's arch (default: the host's). */
+  arch?: Arch;
+}
+
 /** `base` → where the image comes from, or why it cannot be used (nothing is read or fetched). */
 export function parseImageBase(
   base: string,
   configDir: string,
-  opts: { sha256?: string } = {},
+  opts: ImageBaseOptions = {},
 ): { ok: true; source: ImageSource } | ({ ok: false } & ImageBaseProblem) {
   const spec = base.trim();
   if (!spec) {
@@ -92,12 +100,21 @@ export function parseImageBase(
   }
   const entry = findShorthand(spec);
   if (entry) {
+    const arch = opts.arch ?? hostArch();
+    const image = imageFor(entry, arch);
+    if (!image) {
+      return {
+        ok: false,
+        message: `"${spec}" has no ${arch} image (the distribution publishes none)`,
+        hint: `point \`[image] base\` at an ${arch} image's URL or file, or pick another shorthand (\`rum image search\`)`,
+      };
+    }
     return {
       ok: true,
       source: {
         kind: "url",
-        url: entry.url,
-        checksumUrl: entry.checksumUrl,
+        url: image.url,
+        checksumUrl: image.checksumUrl,
         shorthand: entry.name,
         ...(expected ? { expected } : {}),
       },
@@ -115,7 +132,7 @@ export function parseImageBase(
 export function resolveImage(
   base: string,
   configDir: string,
-  opts: { sha256?: string } = {},
+  opts: ImageBaseOptions = {},
 ): ImageSource {
   const r = parseImageBase(base, configDir, opts);
   if (!r.ok) throw new UsageError(`image.base: ${r.message}`, { hint: r.hint });

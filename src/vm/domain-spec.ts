@@ -1,6 +1,7 @@
 /** rum.toml + the VM's volumes → the DomainSpec the XML is generated from. */
 import { existsSync } from "node:fs";
-import type { DomainSpec } from "../domain/spec";
+import { type Arch, guestArch } from "../config/arch";
+import type { DomainSpec, UefiLoader } from "../domain/spec";
 import { POOL } from "../host/pool";
 import { isRemoteUri } from "../host/uri";
 import { version } from "../version";
@@ -8,26 +9,38 @@ import { serialLogPath } from "./console-log";
 import type { Vm } from "./context";
 import type { ResolvedMount } from "./mounts";
 
-const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
-const OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+/** The plain (no secure boot) UEFI pair per guest arch, as Debian ships them (ovmf, qemu-efi-aarch64). */
+export const UEFI_PAIRS: Record<Arch, UefiLoader> = {
+  x86_64: {
+    code: "/usr/share/OVMF/OVMF_CODE_4M.fd",
+    varsTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd",
+  },
+  aarch64: {
+    code: "/usr/share/AAVMF/AAVMF_CODE.fd",
+    varsTemplate: "/usr/share/AAVMF/AAVMF_VARS.fd",
+  },
+};
 
 export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]): DomainSpec {
   const { config, path, hash, name } = vm.loaded;
+  const arch = guestArch(config);
   // Firmware auto-selection can pick a secure-boot build that needs SMM, which
-  // nested KVM here lacks; the plain OVMF pair is known to boot, so prefer it locally.
-  const explicitOvmf =
+  // nested KVM here lacks; the plain pair is known to boot, so prefer it locally.
+  const pair = UEFI_PAIRS[arch];
+  const explicitPair =
     config.advanced.firmware === "uefi" &&
     !isRemoteUri(vm.virsh.uri) &&
-    existsSync(OVMF_CODE) &&
-    existsSync(OVMF_VARS);
+    existsSync(pair.code) &&
+    existsSync(pair.varsTemplate);
   return {
     name: vm.domain,
     title: name,
     domainType: config.advanced.domain_type,
     cpuModel: config.advanced.cpu_model,
+    arch,
     machine: config.advanced.machine,
     firmware: config.advanced.firmware,
-    ...(explicitOvmf ? { uefiLoader: { code: OVMF_CODE, varsTemplate: OVMF_VARS } } : {}),
+    ...(explicitPair ? { uefiLoader: pair } : {}),
     cpus: config.resources.cpus,
     memoryMiB: config.resources.memory_mb,
     pool: POOL,

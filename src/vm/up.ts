@@ -3,6 +3,7 @@
  * Idempotent: every phase checks what is already there and skips its work.
  */
 
+import { guestArch } from "../config/arch";
 import type { LoadedConfig } from "../config/load";
 import { domainXml } from "../domain/index";
 import { RumError } from "../errors";
@@ -128,6 +129,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
 
   const image = await step("checking image", async () => {
     const ready = await ensureImage(config.image.base, {
+      arch: guestArch(config),
       configDir: vm.loaded.dir,
       ...(config.image.sha256 ? { sha256: config.image.sha256 } : {}),
       onProgress: opts.progress?.onProgress,

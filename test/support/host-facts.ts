@@ -20,7 +20,8 @@ export function freshHost(osName: string, systemd = true): HostFacts {
     os,
     family,
     systemd,
-    packages: runtimePackages(family, os, systemd),
+    // An x86_64 host, whatever runs the tests.
+    packages: runtimePackages(family, os, systemd, ["x86_64"]),
     installed: new Set(),
     units: {},
     daemons: { libvirtd: null, virtlogd: null },

@@ -208,7 +208,7 @@ describe("user-data", () => {
     const doc = parsedUserData(fullInput());
     const files = Object.fromEntries(doc.write_files.map((f: Parsed) => [f.path, f.permissions]));
     expect(files).toEqual({
-      "/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf": "0644",
+      "/etc/systemd/system/serial-getty@.service.d/autologin.conf": "0644",
       [SHARES_SCRIPT]: "0755",
       [FS_SETUP_SCRIPT]: "0755",
       [PROVISION_RUNNER]: "0755",
@@ -219,7 +219,7 @@ describe("user-data", () => {
     });
     expect(doc.runcmd).toEqual([
       ["systemctl", "daemon-reload"],
-      ["systemctl", "restart", "--no-block", "serial-getty@ttyS0.service"],
+      ["systemctl", "restart", "--no-block", "serial-getty@*.service"],
       [SHARES_SCRIPT],
       [FS_SETUP_SCRIPT],
       [PROVISION_RUNNER, "system", "--once"],
@@ -227,7 +227,7 @@ describe("user-data", () => {
       ["systemctl", "start", "--no-block", BOOT_UNIT_NAME],
     ]);
     const content = (path: string) => doc.write_files.find((f: Parsed) => f.path === path).content;
-    expect(content("/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf")).toContain(
+    expect(content("/etc/systemd/system/serial-getty@.service.d/autologin.conf")).toContain(
       "\nExecStart=\nExecStart=-/sbin/agetty --autologin dev --keep-baud 115200,57600,38400,9600 %I $TERM\n",
     );
     expect(content(SHARES_SCRIPT)).toContain(

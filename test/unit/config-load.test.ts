@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { applyArchDefaults, hostArch } from "../../src/config/arch";
 import { loadConfig, loadConfigText } from "../../src/config/load";
 import { resolveMountSource } from "../../src/config/mount-source";
 import { ConfigError } from "../../src/config/problems";
@@ -156,6 +157,38 @@ describe("valid configs", () => {
     expect(loaded.config.network.hostname).toBe("full.example.test");
     expect(resolveMountSource(loaded, loaded.config.mounts[1] as never)).toBe(dir);
     expect(resolveMountSource(loaded, loaded.config.mounts[0] as never)).toBe(dir);
+  });
+
+  test("[advanced] arch: the host's by default; aarch64 brings virt and uefi unless set", () => {
+    const file = join(tmp, "arch", "rum.toml");
+    const advanced = (text: string) =>
+      loadConfigText(`${MINIMAL}[advanced]\n${text}`, file).config.advanced;
+    expect(advanced("").arch).toBe(hostArch());
+    const host = hostArch();
+    const foreign = host === "x86_64" ? "aarch64" : "x86_64";
+    // A foreign arch cannot use KVM: software emulation unless domain_type is set.
+    expect(advanced(`arch = "${foreign}"\n`).domain_type).toBe("qemu");
+    expect(advanced(`arch = "${foreign}"\ndomain_type = "kvm"\n`).domain_type).toBe("kvm");
+    expect(advanced(`arch = "${host}"\n`).domain_type).toBe("kvm");
+    expect(advanced('arch = "aarch64"\n')).toMatchObject({ machine: "virt", firmware: "uefi" });
+    expect(advanced('arch = "aarch64"\nmachine = "virt-7.2"\n').machine).toBe("virt-7.2");
+    expect(advanced('arch = "x86_64"\n')).toMatchObject({ machine: "q35", firmware: "bios" });
+    expect(advanced('arch = "x86_64"\nfirmware = "uefi"\n').firmware).toBe("uefi");
+  });
+
+  test("applyArchDefaults fills only what the file leaves unset", () => {
+    const base = () => ({ ...minimalResolved("x").advanced, arch: undefined });
+    const a = base();
+    applyArchDefaults(a, new Set(), "aarch64");
+    expect(a).toMatchObject({
+      arch: "aarch64",
+      machine: "virt",
+      firmware: "uefi",
+      domain_type: "kvm",
+    });
+    const b = { ...base(), arch: "aarch64" as const, machine: "q35" };
+    applyArchDefaults(b, new Set(["arch", "machine"]), "x86_64");
+    expect(b).toMatchObject({ machine: "q35", firmware: "uefi", domain_type: "qemu" });
   });
 
   test("the hash ignores key order and formatting but sees every value", () => {

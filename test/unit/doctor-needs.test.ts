@@ -1,7 +1,7 @@
 // rum doctor judges the VM at hand: what its rum.toml needs from this host is
 // an error when missing, and a normal user refused by libvirt is told how in.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load";
@@ -93,6 +93,38 @@ describe("what the config needs", () => {
     expect(byId(report.checks, "ovmf").fix).toContain('firmware = "bios"');
     expect(byId(report.checks, "virtiofsd")).toMatchObject({ status: "error" });
     expect(byId(report.checks, "virtiofsd").summary).toContain("/w");
+  });
+
+  test("an aarch64 guest needs qemu-system-aarch64 and AAVMF, not OVMF; x86_64 does not check them", async () => {
+    const arm = await config("arm", '[advanced]\narch = "aarch64"\ndomain_type = "qemu"\n');
+    const needs = needsOf(arm, "qemu:///system");
+    expect(Object.keys(needs)).toEqual(["aarch64"]);
+    expect(needsOf(arm, "qemu+ssh://h/system")).toEqual({});
+    const opts = {
+      libvirtUri: "qemu:///system",
+      cacheDir: tmp,
+      path: await fakeVirsh(),
+      aavmfCode: join(tmp, "none.fd"),
+      firmwareDescriptorDir: join(tmp, "none"),
+    };
+    const report = await runDoctor({ ...opts, needs });
+    for (const id of ["qemu-system-aarch64", "aavmf"]) {
+      expect(byId(report.checks, id)).toMatchObject({ status: "error" });
+      expect(byId(report.checks, id).summary).toContain(arm.path);
+      expect(byId(report.checks, id).fix).toContain("sudo rum doctor --fix");
+    }
+    expect(report.ok).toBe(false);
+    // Descriptors for aarch64 count (libvirt's auto-selection finds the firmware by them).
+    const dir = join(tmp, "descriptors");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "60-edk2-aarch64.json"), "{}");
+    const found = await runDoctor({ ...opts, needs, firmwareDescriptorDir: dir });
+    expect(byId(found.checks, "aavmf")).toMatchObject({ status: "ok" });
+    if (process.arch === "x64") {
+      const x86 = await runDoctor(opts);
+      expect(x86.checks.map((c) => c.id)).not.toContain("aavmf");
+      expect(x86.checks.map((c) => c.id)).not.toContain("qemu-system-aarch64");
+    }
   });
 
   test("preflight (no subprocess): only the errors this config meets", async () => {

@@ -8,6 +8,7 @@ const base: DomainSpec = {
   name: "rum-dev-1a2b3c4d",
   title: "dev",
   domainType: "qemu",
+  arch: "x86_64",
   machine: "q35",
   firmware: "bios",
   cpus: 2,
@@ -46,6 +47,16 @@ describe("diffDomains", () => {
       "advanced.domain_type qemu → kvm",
       "advanced.firmware bios → uefi",
     ]);
+  });
+
+  test("arch: a change is named; a spec saved before arch existed was x86_64", () => {
+    const arm = { ...base, arch: "aarch64" as const, machine: "virt" };
+    expect(diffDomains(base, arm)).toEqual([
+      "advanced.arch x86_64 → aarch64",
+      "advanced.machine q35 → virt",
+    ]);
+    const { arch: _, ...saved } = base;
+    expect(diffDomains(saved as DomainSpec, base)).toEqual([]);
   });
 
   test("UEFI loader change under the same firmware", () => {

@@ -28,6 +28,7 @@ const hostile: DomainSpec = {
   name: `rum-${noSlash}`,
   title: `vm ${evil}`,
   domainType: "qemu",
+  arch: "x86_64",
   machine: "q35",
   firmware: "uefi",
   uefiLoader: { code: `/fw/${evil}/code.fd`, varsTemplate: `/fw/${evil}`, nvramPath: `/n/${evil}` },

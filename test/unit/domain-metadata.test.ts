@@ -15,6 +15,7 @@ import {
 const spec: DomainSpec = {
   name: "rum-dev-1a2b3c4d",
   domainType: "qemu",
+  arch: "x86_64",
   machine: "q35",
   firmware: "bios",
   cpus: 1,

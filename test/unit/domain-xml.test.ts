@@ -39,6 +39,7 @@ function count(xml: string, expr: string): number {
 const minimal: DomainSpec = {
   name: "rum-min-00000000",
   domainType: "qemu",
+  arch: "x86_64",
   machine: "q35",
   firmware: "bios",
   cpus: 1,
@@ -73,6 +74,8 @@ const full: DomainSpec = {
   serialLogPath: "/var/lib/rum/dev/serial.log",
 };
 
+const aarch64: DomainSpec = { ...full, domainType: "qemu", arch: "aarch64", machine: "virt" };
+
 describe("domainXml validates against libvirt's schema", () => {
   const cases: [string, DomainSpec][] = [
     ["minimal", minimal],
@@ -91,6 +94,17 @@ describe("domainXml validates against libvirt's schema", () => {
     ],
     ["kvm", { ...minimal, domainType: "kvm" }],
     ["qemu", { ...full, domainType: "qemu" }],
+    ["aarch64 virt (uefi auto, everything)", aarch64],
+    [
+      "aarch64 virt, explicit AAVMF pair",
+      {
+        ...aarch64,
+        uefiLoader: {
+          code: "/usr/share/AAVMF/AAVMF_CODE.fd",
+          varsTemplate: "/usr/share/AAVMF/AAVMF_VARS.fd",
+        },
+      },
+    ],
   ];
   for (const [what, spec] of cases) {
     test(what, () => {
@@ -173,9 +187,9 @@ describe("domainXml content", () => {
 
 describe("[advanced] cpu_model", () => {
   test("auto: host-passthrough under kvm, the TCG choice under qemu", () => {
-    expect(cpuOf({ domainType: "kvm" })).toBe("host-passthrough");
-    expect(cpuOf({ domainType: "kvm", cpuModel: "auto" })).toBe("host-passthrough");
-    expect(cpuOf({ domainType: "qemu" })).not.toBe("host-passthrough");
+    expect(cpuOf({ arch: "x86_64", domainType: "kvm" })).toBe("host-passthrough");
+    expect(cpuOf({ arch: "x86_64", domainType: "kvm", cpuModel: "auto" })).toBe("host-passthrough");
+    expect(cpuOf({ arch: "x86_64", domainType: "qemu" })).not.toBe("host-passthrough");
     expect(validate(domainXml({ ...minimal, domainType: "qemu" })).ok).toBe(true);
   });
   test("a named model is a custom CPU libvirt does not check against the host", () => {
@@ -191,5 +205,37 @@ describe("[advanced] cpu_model", () => {
     expect(diffDomains(minimal, { ...minimal, cpuModel: "Nehalem" })).toContain(
       `advanced.cpu_model ${cpuOf(minimal)} → Nehalem`,
     );
+  });
+});
+
+describe("domainXml for an aarch64 guest", () => {
+  const xml = domainXml(aarch64);
+
+  test("virt machine, -cpu max under TCG, no APIC", () => {
+    expect(xpath(xml, "/domain/os/type/@arch")).toBe("aarch64");
+    expect(xpath(xml, "/domain/os/type/@machine")).toBe("virt");
+    expect(xpath(xml, "/domain/cpu/@mode")).toBe("maximum");
+    expect(count(xml, "/domain/features/acpi")).toBe(1);
+    expect(count(xml, "/domain/features/apic")).toBe(0);
+    expect(xpath(domainXml(full), "/domain/os/type/@arch")).toBe("x86_64");
+    expect(count(domainXml(full), "/domain/features/apic")).toBe(1);
+  });
+
+  test("seed CD-ROM on virtio-scsi, no SATA or IDE anywhere", () => {
+    expect(xpath(xml, "/domain/devices/disk[@device='cdrom']/target/@bus")).toBe("scsi");
+    expect(xpath(xml, "/domain/devices/controller[@type='scsi']/@model")).toBe("virtio-scsi");
+    expect(count(xml, "//target[@bus='sata' or @bus='ide']")).toBe(0);
+    expect(count(domainXml(full), "/domain/devices/controller")).toBe(0);
+    // Every other disk, NIC, balloon and rng is virtio, as on x86_64.
+    expect(count(xml, "/domain/devices/disk[@device='disk']/target[@bus!='virtio']")).toBe(0);
+    expect(count(xml, "/domain/devices/interface/model[@type!='virtio']")).toBe(0);
+  });
+
+  test("serial log on the PL011, console on it", () => {
+    expect(xpath(xml, "/domain/devices/serial/target/@type")).toBe("system-serial");
+    expect(xpath(xml, "/domain/devices/serial/target/model/@name")).toBe("pl011");
+    expect(xpath(xml, "/domain/devices/serial/log/@file")).toBe("/var/lib/rum/dev/serial.log");
+    expect(xpath(xml, "/domain/devices/console/target/@type")).toBe("serial");
+    expect(count(domainXml(full), "/domain/devices/serial/target/model")).toBe(0);
   });
 });

@@ -62,6 +62,35 @@ describe("os-release → package manager", () => {
   });
 });
 
+describe("emulator and firmware per guest arch", () => {
+  const debian = osRelease("debian-12");
+  test("x86_64: qemu-system-x86 + OVMF; aarch64: qemu-system-arm + AAVMF; both when asked", () => {
+    const x86 = runtimePackages("apt", debian, false, ["x86_64"]);
+    expect(x86).toContain("qemu-system-x86");
+    expect(x86).toContain("ovmf");
+    expect(x86).not.toContain("qemu-efi-aarch64");
+    const arm = runtimePackages("apt", debian, false, ["aarch64"]);
+    expect(arm).toContain("qemu-system-arm");
+    expect(arm).toContain("qemu-efi-aarch64");
+    expect(arm).not.toContain("ovmf");
+    const both = runtimePackages("apt", debian, false, ["x86_64", "aarch64", "aarch64"]);
+    expect(both.filter((p) => p === "qemu-efi-aarch64")).toHaveLength(1);
+    expect(both).toContain("ovmf");
+  });
+
+  test("every family names an emulator or firmware for aarch64", () => {
+    for (const [family, os, firmware] of [
+      ["dnf", "fedora-41", "edk2-aarch64"],
+      ["pacman", "arch", "edk2-aarch64"],
+      ["zypper", "opensuse-tumbleweed", "qemu-uefi-aarch64"],
+    ] as const) {
+      const pkgs = runtimePackages(family, osRelease(os), true, ["aarch64"]);
+      expect(pkgs).toContain(firmware);
+      expect(pkgs.some((p) => p.includes("ovmf"))).toBe(false);
+    }
+  });
+});
+
 describe("package queries: one call, installed ones parsed out", () => {
   test("dpkg: only ii counts", () => {
     expect(installedQuery("apt", ["a", "b"])).toEqual([

@@ -22,8 +22,8 @@ const apt = (pkgs: string[]) => [
   ],
 ];
 const DEBIAN_12 = [
-  ...["libvirt-daemon-system", "libvirt-clients", "qemu-system-x86", "qemu-utils"],
-  ...["dnsmasq-base", "iptables", "nftables", "ovmf", "openssh-client"],
+  ...["libvirt-daemon-system", "libvirt-clients", "qemu-utils"],
+  ...["dnsmasq-base", "iptables", "nftables", "openssh-client", "qemu-system-x86", "ovmf"],
 ];
 const MODULAR = [
   "virtqemud.socket",
@@ -86,8 +86,8 @@ describe("dry-run plan of a fresh host (nothing installed)", () => {
     expect(commands(planAll(freshHost("fedora-41")))).toEqual([
       [
         ...["dnf", "install", "-y", "libvirt-daemon-kvm", "libvirt-daemon-config-network"],
-        ...["libvirt-client", "qemu-img", "dnsmasq", "edk2-ovmf", "openssh-clients"],
-        ...["virtiofsd", "polkit"],
+        ...["libvirt-client", "qemu-img", "dnsmasq", "openssh-clients", "virtiofsd"],
+        ...["edk2-ovmf", "polkit"],
       ],
       ...systemdTail(MODULAR),
     ]);
@@ -97,7 +97,7 @@ describe("dry-run plan of a fresh host (nothing installed)", () => {
     expect(commands(planAll(freshHost("arch")))).toEqual([
       [
         ...["pacman", "-S", "--needed", "--noconfirm", "libvirt", "qemu-base", "dnsmasq"],
-        ...["edk2-ovmf", "openssh", "virtiofsd", "polkit"],
+        ...["openssh", "virtiofsd", "edk2-ovmf", "polkit"],
       ],
       ...systemdTail(["libvirtd.service"]),
     ]);
@@ -107,8 +107,8 @@ describe("dry-run plan of a fresh host (nothing installed)", () => {
     expect(commands(planAll(freshHost("opensuse-tumbleweed")))).toEqual([
       [
         ...["zypper", "--non-interactive", "install", "libvirt-daemon-qemu"],
-        ...["libvirt-daemon-config-network", "libvirt-client", "qemu-x86", "qemu-tools"],
-        ...["qemu-ovmf-x86_64", "dnsmasq", "openssh-clients", "virtiofsd", "polkit"],
+        ...["libvirt-daemon-config-network", "libvirt-client", "qemu-tools", "dnsmasq"],
+        ...["openssh-clients", "virtiofsd", "qemu-x86", "qemu-ovmf-x86_64", "polkit"],
       ],
       ...systemdTail(MODULAR),
     ]);

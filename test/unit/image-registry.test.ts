@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { homedir } from "node:os";
 import { UsageError } from "../../src/errors";
 import { findChecksum } from "../../src/image/checksum";
-import { findShorthand, registry, registryNames, searchRegistry } from "../../src/image/registry";
+import {
+  findByUrl,
+  findShorthand,
+  registry,
+  registryNames,
+  searchRegistry,
+} from "../../src/image/registry";
 import { resolveImage } from "../../src/image/resolve";
 
 const H64 = "a".repeat(64);
@@ -41,6 +47,52 @@ describe("registry", () => {
     expect(searchRegistry("ubuntu").map((e) => e.name)).toEqual(["ubuntu-24.04", "ubuntu-22.04"]);
     expect(searchRegistry("").length).toBe(registry.length);
     expect(searchRegistry("no-such-distro")).toEqual([]);
+  });
+});
+
+describe("aarch64 images", () => {
+  test("every shorthand but arch has one, from the same server, named by the same scheme", () => {
+    for (const e of registry) {
+      if (e.name === "arch") {
+        expect(e.aarch64).toBeUndefined();
+        continue;
+      }
+      const arm = e.aarch64;
+      expect(arm, e.name).toBeDefined();
+      if (!arm) continue;
+      expect(new URL(arm.url).host).toBe(new URL(e.url).host);
+      expect(new URL(arm.checksumUrl).host).toBe(new URL(e.checksumUrl).host);
+      // The x86_64 URL with its arch words swapped is the aarch64 URL.
+      const swap = (u: string) => u.replaceAll("x86_64", "aarch64").replaceAll("amd64", "arm64");
+      const alpine = (u: string) => u.replace("-bios-", "-uefi-");
+      expect(alpine(swap(e.url))).toBe(arm.url);
+      expect(alpine(swap(e.checksumUrl))).toBe(arm.checksumUrl);
+    }
+  });
+
+  test("a shorthand resolves to the guest arch's image; a pasted aarch64 URL keeps its list", () => {
+    const arm = resolveImage("debian-12", "/cfg", { arch: "aarch64" });
+    expect(arm).toMatchObject({
+      url: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-arm64.qcow2",
+      checksumUrl: "https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS",
+      shorthand: "debian-12",
+    });
+    expect(resolveImage("debian-12", "/cfg", { arch: "x86_64" })).toMatchObject({
+      url: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2",
+    });
+    const fedora = findShorthand("fedora")?.aarch64;
+    expect(resolveImage(fedora?.url ?? "", "/cfg")).toMatchObject({
+      checksumUrl: fedora?.checksumUrl,
+      shorthand: findShorthand("fedora")?.name,
+    });
+    expect(findByUrl(fedora?.url ?? "")?.arch).toBe("aarch64");
+  });
+
+  test("a shorthand with no aarch64 image is a usage error naming the way out", () => {
+    expect(() => resolveImage("arch", "/cfg", { arch: "aarch64" })).toThrow(
+      '"arch" has no aarch64 image',
+    );
+    expect(resolveImage("arch", "/cfg", { arch: "x86_64" })).toMatchObject({ shorthand: "arch" });
   });
 });
 

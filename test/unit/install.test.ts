@@ -70,6 +70,20 @@ beforeAll(async () => {
   // Binary missing from the release (404).
   serveFile("/nobinary/SHA256SUMS", join(good, "SHA256SUMS"));
 
+  // Both arches, each a stand-in that names itself: which one got installed
+  // shows the script's choice without running a foreign binary.
+  const both = join(tmp, "both");
+  await fs.mkdir(both);
+  const bothSums: string[] = [];
+  for (const arch of ["x64", "arm64"]) {
+    const file = join(both, `rum-linux-${arch}`);
+    await Bun.write(file, `#!/bin/sh\necho "rum 9.9.9 (linux-${arch})"\n`);
+    bothSums.push(`${await sha256(file)}  rum-linux-${arch}`);
+    serveFile(`/both/rum-linux-${arch}`, file);
+  }
+  await Bun.write(join(both, "SHA256SUMS"), `${bothSums.join("\n")}\n`);
+  serveFile("/both/SHA256SUMS", join(both, "SHA256SUMS"));
+
   server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -197,10 +211,29 @@ describe("install.sh", () => {
     expect(await listing(prefix)).toEqual(["rum"]);
   });
 
+  test("uname -m picks the binary: x86_64/amd64 → linux-x64, aarch64/arm64 → linux-arm64", async () => {
+    for (const [machine, arch] of [
+      ["x86_64", "x64"],
+      ["amd64", "x64"],
+      ["aarch64", "arm64"],
+      ["arm64", "arm64"],
+    ] as const) {
+      const PATH = await fakeCommand("uname", `[ "$1" = -s ] && echo Linux || echo ${machine}`);
+      const prefix = join(tmp, `machine-${machine}`);
+      const r = await curlPipe("both", `--prefix ${prefix}`, { PATH });
+      expect(r.stderr).toContain(`downloading ${base}/both/rum-linux-${arch}`);
+      expect(r.stderr).toContain(`installed rum 9.9.9 (linux-${arch})`);
+      expect(r.code).toBe(0);
+      expect(await Bun.file(join(prefix, "rum")).text()).toContain(`(linux-${arch})`);
+    }
+  });
+
   test("refuses non-Linux systems and unknown architectures", async () => {
     for (const [os, machine, message] of [
       ["Darwin", "arm64", "only on Linux"],
       ["Linux", "riscv64", "no rum build for the riscv64 architecture"],
+      ["Linux", "armv7l", "no rum build for the armv7l architecture"],
+      ["Linux", "i686", "no rum build for the i686 architecture"],
     ] as const) {
       const PATH = await fakeCommand("uname", `[ "$1" = -s ] && echo ${os} || echo ${machine}`);
       const prefix = join(tmp, `uname-${machine}`);

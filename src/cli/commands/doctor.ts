@@ -47,6 +47,7 @@ export default defineCommand({
         yes: Boolean(args.yes),
         json: Boolean(args.json),
         quiet: Boolean(args.quiet),
+        arches: needs.aarch64 ? ["aarch64" as const] : [],
       };
       return runFix(flags, report, (r) => render(r));
     }

@@ -146,10 +146,11 @@ const search = defineCommand({
     const rows = found.map((e) => [
       e.name,
       e.aliases.join(",") || "-",
+      e.aarch64 ? "x86_64,aarch64" : "x86_64",
       e.cached ? "yes" : "",
       e.description,
     ]);
-    printData(table([["NAME", "ALIASES", "CACHED", "DESCRIPTION"], ...rows]));
+    printData(table([["NAME", "ALIASES", "ARCHES", "CACHED", "DESCRIPTION"], ...rows]));
   },
 });
 

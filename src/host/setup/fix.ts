@@ -3,6 +3,7 @@
  * by stage with the facts read again before each, and say what happened. The
  * CLI only renders the result; the root check is its job too.
  */
+import { type Arch, hostArch } from "../../config/arch";
 import { applyStep } from "./apply";
 import type { HostFacts } from "./facts";
 import { gatherFacts } from "./gather";
@@ -12,6 +13,8 @@ import { resultOf, type Step, type StepResult } from "./steps";
 
 export interface FixOptions {
   dryRun: boolean;
+  /** Guest arches to install emulators and firmware for, besides the host's own. */
+  arches?: Arch[];
   /** Asked once with the projected plan's steps that change something; false aborts. */
   confirm?: (changes: Step[]) => Promise<boolean>;
   /** Told before a step with work starts (a package install can take minutes) and when any step ends. */
@@ -37,7 +40,8 @@ export interface FixResult {
 const isBlocking = (r: StepResult) => r.status === "failed" || r.status === "skipped";
 
 export async function fixHost(opts: FixOptions): Promise<FixResult> {
-  const gather = opts.gather ?? (() => gatherFacts());
+  const arches: Arch[] = [hostArch(), ...(opts.arches ?? [])];
+  const gather = opts.gather ?? (() => gatherFacts(process.env, arches));
   let facts = await gather();
   const preview = planAll(facts);
   const todo = preview.filter((s) => s.actions.length > 0);

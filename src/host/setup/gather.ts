@@ -4,8 +4,10 @@
  * `virsh version`, `virsh net-info`), so gathering is quick enough to redo
  * before every stage.
  */
+
 import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
+import type { Arch } from "../../config/arch";
 import { run } from "../proc";
 import type { DeviceState, HostFacts, NetState, UnitState } from "./facts";
 import { LIBVIRTD_CONF } from "./libvirtd-conf";
@@ -95,6 +97,7 @@ async function unitStates(systemd: boolean): Promise<Record<string, UnitState>> 
 
 export async function gatherFacts(
   env: Record<string, string | undefined> = process.env,
+  arches?: readonly Arch[],
 ): Promise<HostFacts> {
   const os = parseOsRelease(
     (await read("/etc/os-release")) ?? (await read("/usr/lib/os-release")) ?? "",
@@ -102,7 +105,7 @@ export async function gatherFacts(
   const family = familyOf(os);
   const systemd = await isSystemd();
   const root = process.getuid?.() === 0;
-  const packages = runtimePackages(family, os, systemd);
+  const packages = runtimePackages(family, os, systemd, arches);
   const [query, units, libvirt, conf, groups, kvm, tun, libvirtd, virtlogd] = await Promise.all([
     run(installedQuery(family, packages), quiet).catch(() => null),
     unitStates(systemd),

@@ -3,7 +3,24 @@
  * the argv that asks which of them are installed (one call) and installs the
  * rest. Only runtime needs: no image builders, no test tools.
  */
+import { type Arch, hostArch } from "../../config/arch";
 import { type Family, type OsRelease, versionAtLeast } from "./os-release";
+
+/**
+ * Per family, what runs guests of each arch besides the common set: the system
+ * emulator where it is its own package, and the UEFI firmware (OVMF, AAVMF).
+ * On dnf the host's own QEMU comes with libvirt-daemon-kvm; pacman's
+ * qemu-base carries qemu-system-x86.
+ */
+const ARCH_PACKAGES: Record<Family, Record<Arch, string[]>> = {
+  apt: { x86_64: ["qemu-system-x86", "ovmf"], aarch64: ["qemu-system-arm", "qemu-efi-aarch64"] },
+  dnf: { x86_64: ["edk2-ovmf"], aarch64: ["qemu-system-aarch64", "edk2-aarch64"] },
+  pacman: { x86_64: ["edk2-ovmf"], aarch64: ["qemu-system-aarch64", "edk2-aarch64"] },
+  zypper: {
+    x86_64: ["qemu-x86", "qemu-ovmf-x86_64"],
+    aarch64: ["qemu-arm", "qemu-uefi-aarch64"],
+  },
+};
 
 /**
  * Debian ≥ 13 and Ubuntu ≥ 23.10 ship virtiofsd as its own package; older
@@ -19,33 +36,44 @@ function aptVirtiofsd(os: OsRelease): string[] {
 /**
  * polkit only where systemd runs: it is what grants the `libvirt` group
  * access to the system socket there. Without systemd there is no D-Bus for
- * it, and libvirtd.conf's socket group does that job instead.
+ * it, and libvirtd.conf's socket group does that job instead. `arches`: the
+ * guest arches to run, the host's own by default (an aarch64 rum.toml in
+ * reach adds aarch64).
  */
-export function runtimePackages(family: Family, os: OsRelease, systemd: boolean): string[] {
+export function runtimePackages(
+  family: Family,
+  os: OsRelease,
+  systemd: boolean,
+  arches: readonly Arch[] = [hostArch()],
+): string[] {
+  const emulators = [...new Set(arches)].flatMap((a) => ARCH_PACKAGES[family][a]);
   switch (family) {
     case "apt":
       return [
-        ...["libvirt-daemon-system", "libvirt-clients", "qemu-system-x86", "qemu-utils"],
-        ...["dnsmasq-base", "iptables", "nftables", "ovmf", "openssh-client"],
+        ...["libvirt-daemon-system", "libvirt-clients", "qemu-utils"],
+        ...["dnsmasq-base", "iptables", "nftables", "openssh-client"],
+        ...emulators,
         ...aptVirtiofsd(os),
         ...(systemd ? ["polkitd"] : []),
       ];
     case "dnf":
       return [
         ...["libvirt-daemon-kvm", "libvirt-daemon-config-network", "libvirt-client", "qemu-img"],
-        ...["dnsmasq", "edk2-ovmf", "openssh-clients", "virtiofsd"],
+        ...["dnsmasq", "openssh-clients", "virtiofsd"],
+        ...emulators,
         ...(systemd ? ["polkit"] : []),
       ];
     case "pacman":
       return [
-        ...["libvirt", "qemu-base", "dnsmasq", "edk2-ovmf", "openssh", "virtiofsd"],
+        ...["libvirt", "qemu-base", "dnsmasq", "openssh", "virtiofsd"],
+        ...emulators,
         ...(systemd ? ["polkit"] : []),
       ];
     case "zypper":
       return [
         ...["libvirt-daemon-qemu", "libvirt-daemon-config-network", "libvirt-client"],
-        ...["qemu-x86", "qemu-tools", "qemu-ovmf-x86_64", "dnsmasq", "openssh-clients"],
-        "virtiofsd",
+        ...["qemu-tools", "dnsmasq", "openssh-clients", "virtiofsd"],
+        ...emulators,
         ...(systemd ? ["polkit"] : []),
       ];
   }

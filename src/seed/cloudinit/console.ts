@@ -3,7 +3,7 @@
  * replaces serial-getty's agetty command line, then a restart of that getty
  * so the first boot already logs in.
  */
-import { AUTOLOGIN_DROP_IN, SERIAL_TTY } from "./guest-paths";
+import { AUTOLOGIN_DROP_IN } from "./guest-paths";
 import { EMPTY_PART, type SeedPart } from "./part";
 import { systemdExecWord } from "./quoting";
 
@@ -21,6 +21,7 @@ export function autologinPart(enabled: boolean, user: string): SeedPart {
   return {
     files: [{ path: AUTOLOGIN_DROP_IN, content: autologinDropIn(user), permissions: "0644" }],
     // --no-block: serial-getty is Type=idle and would wait for cloud-final, which is running this.
-    runcmd: [["systemctl", "restart", "--no-block", `serial-getty@${SERIAL_TTY}.service`]],
+    // The pattern matches loaded units only: the getty of the console this guest has.
+    runcmd: [["systemctl", "restart", "--no-block", "serial-getty@*.service"]],
   };
 }

@@ -68,8 +68,12 @@ export const SHARES_LOG = `${GUEST_LOG_DIR}/mount-shares.log`;
 /** fstab option marking the lines SHARES_SCRIPT owns (mount(8) ignores x-* options). */
 export const SHARE_FSTAB_MARK = "x-rum-share";
 
-export const SERIAL_TTY = "ttyS0";
-export const AUTOLOGIN_DROP_IN = `/etc/systemd/system/serial-getty@${SERIAL_TTY}.service.d/autologin.conf`;
+/**
+ * A drop-in on the serial-getty@ template applies to every instance, so it
+ * reaches the serial console whatever its name: ttyS0 on x86_64, ttyAMA0 (the
+ * PL011) on aarch64. The seed stays the same for both arches.
+ */
+export const AUTOLOGIN_DROP_IN = "/etc/systemd/system/serial-getty@.service.d/autologin.conf";
 
 /** Sourced by login shells; interactive ones starting in $HOME cd to the default mount. */
 export const LOGIN_DIR_PROFILE = "/etc/profile.d/rum-cwd.sh";
