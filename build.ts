@@ -10,6 +10,18 @@ import { mkdir, rm } from "node:fs/promises";
 import { $ } from "bun";
 import pkg from "./package.json";
 
+/** citty's `consola` imports become cli/citty-consola.ts (why: see there). */
+const cittyWithoutConsola: Bun.BunPlugin = {
+  name: "citty-without-consola",
+  setup(build) {
+    build.onResolve({ filter: /^consola(\/utils)?$/ }, (args) =>
+      args.importer.includes("/node_modules/citty/")
+        ? { path: `${import.meta.dir}/src/cli/citty-consola.ts` }
+        : undefined,
+    );
+  },
+};
+
 const all = process.argv.includes("--all");
 const hostArch = process.arch === "arm64" ? "arm64" : "x64";
 const arches = all ? ["x64", "arm64"] : [hostArch];
@@ -23,6 +35,7 @@ for (const arch of arches) {
   const outfile = `dist/rum-linux-${arch}`;
   const result = await Bun.build({
     entrypoints: ["src/main.ts"],
+    plugins: [cittyWithoutConsola],
     compile: {
       target: `bun-linux-${arch}` as Bun.Build.CompileTarget,
       outfile,
@@ -33,11 +46,13 @@ for (const arch of arches) {
     minify: true,
     // Precompiled bytecode: the binary starts without parsing its whole bundle.
     bytecode: true,
-    format: "esm",
+    format: "cjs",
     sourcemap: "none",
     define: {
       RUM_VERSION: JSON.stringify(pkg.version),
       RUM_REVISION: JSON.stringify(revision),
+      // consola reads it, and a CommonJS bundle has no import.meta.
+      "import.meta.env": "undefined",
     },
   });
   if (!result.success) {

@@ -4,33 +4,81 @@
  * that a CLI-free caller still gets one consistent, quiet-able stream.
  */
 import { appendFileSync, mkdirSync } from "node:fs";
-import { type ConsolaInstance, createConsola } from "consola";
+import type { ConsolaInstance, ConsolaReporter } from "consola";
 import { dirname } from "pathe";
+import { writeAll } from "./util/fd-write";
 
 export interface LogOptions {
   verbose: boolean;
   quiet: boolean;
 }
 
-const noColor = () =>
-  Boolean(process.env.NO_COLOR) || !process.stderr.isTTY || process.env.TERM === "dumb";
+/** node:tty loads the stream machinery: only on the first message, not at start-up. */
+const isatty = (fd: number): boolean =>
+  (require("node:tty") as typeof import("node:tty")).isatty(fd);
 
-export let log: ConsolaInstance = makeLogger({ verbose: false, quiet: false });
+const noColor = () => Boolean(process.env.NO_COLOR) || !isatty(2) || process.env.TERM === "dumb";
 
-function makeLogger(opts: LogOptions): ConsolaInstance {
+/**
+ * stderr by descriptor (see util/fd-write.ts), for the logger, error reports
+ * and progress bars. A reader that left is not rum's failure: the diagnostics
+ * have nowhere to go and the work goes on.
+ */
+export const stderr = {
+  write(text: string): boolean {
+    try {
+      writeAll(2, text);
+    } catch {
+      // EPIPE and friends: dropped, see above.
+    }
+    return true;
+  },
+  get isTTY(): boolean {
+    return isatty(2);
+  },
+  get columns(): number {
+    return isatty(2) ? process.stderr.columns : 0;
+  },
+} as unknown as NodeJS.WriteStream;
+
+let options: LogOptions = { verbose: false, quiet: false };
+let instance: ConsolaInstance | undefined;
+
+/**
+ * consola, made at the first message: loading it (and node:util, which it
+ * formats with) is a good part of start-up, and `rum --version` or a quiet
+ * `rum status` never logs anything.
+ */
+function logger(): ConsolaInstance {
+  if (instance) return instance;
+  // consola's colour helpers read NO_COLOR when they load.
+  const colors = !noColor();
+  if (!colors) process.env.NO_COLOR ??= "1";
+  // A synchronous lazy load: every log call is synchronous.
+  const { createConsola } = require("consola") as typeof import("consola");
   // consola levels: 0 error, 1 warn, 3 info, 4 debug.
-  const level = opts.quiet ? 1 : opts.verbose ? 4 : 3;
-  return createConsola({
+  const level = options.quiet ? 1 : options.verbose ? 4 : 3;
+  instance = createConsola({
     level,
-    stdout: process.stderr,
-    stderr: process.stderr,
-    formatOptions: { colors: !noColor(), date: false, compact: true },
+    stdout: stderr,
+    stderr,
+    formatOptions: { colors, date: false, compact: true },
   });
+  return instance;
 }
 
+/** The logger: a consola instance, created on first use. */
+export const log: ConsolaInstance = new Proxy({} as ConsolaInstance, {
+  get(_target, key) {
+    const l = logger();
+    const value = Reflect.get(l, key, l);
+    return typeof value === "function" ? value.bind(l) : value;
+  },
+});
+
 export function configureLog(opts: LogOptions): void {
-  log = makeLogger(opts);
-  if (noColor()) process.env.NO_COLOR ??= "1";
+  options = opts;
+  instance = undefined;
 }
 
 /** A phase of a long operation, reported with its elapsed time when it ends. */
@@ -51,10 +99,11 @@ export function recordTo(path: string): void {
   appendFileSync(path, `--- ${new Date().toISOString()} rum ${process.argv.slice(2).join(" ")}\n`, {
     mode: 0o600,
   });
-  log.addReporter({
+  const reporter: ConsolaReporter = {
     log(entry) {
       const text = entry.args.map((a) => (typeof a === "string" ? a : String(a))).join(" ");
       appendFileSync(path, `${entry.date.toISOString()} ${entry.type} ${text}\n`);
     },
-  });
+  };
+  log.addReporter(reporter);
 }

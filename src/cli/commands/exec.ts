@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { requireTarget } from "../../guest/session";
@@ -24,7 +25,7 @@ export default defineCommand({
     const inDir = dir
       ? ["sh", "-c", 'cd "$1" || exit 126; shift; exec "$@"', "rum-exec", dir, ...command]
       : command;
-    const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const tty = Boolean(isatty(0) && isatty(1));
     const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command: inDir, tty, batch: true });
     const child = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
     return child.exited;
