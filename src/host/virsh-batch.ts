@@ -39,11 +39,14 @@ export function newMarker(): string {
   return `@@rum-${crypto.randomUUID().replaceAll("-", "")}@@`;
 }
 
-/** The single argv element virsh runs: `cmd; echo M; echo --err M; cmd; …`. */
+/** Commands as one argv element for virsh's own parser: `cmd1; cmd2; …`. */
+export function virshScript(commands: readonly string[][]): string {
+  return commands.map((c) => c.map(quoteForVirsh).join(" ")).join("; ");
+}
+
+/** The script of a batch: each command followed by `echo M; echo --err M`. */
 export function batchScript(commands: readonly string[][], marker: string): string {
-  return commands
-    .map((c) => `${c.map(quoteForVirsh).join(" ")}; echo ${marker}; echo --err ${marker}`)
-    .join("; ");
+  return virshScript(commands.flatMap((c) => [c, ["echo", marker], ["echo", "--err", marker]]));
 }
 
 /**

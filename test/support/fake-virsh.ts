@@ -6,9 +6,12 @@
  * the real virsh does and prints what the real one prints (formats copied
  * from virsh 9.0: `-q` tables, `echo` without a newline, `error: …` lines).
  * The domain is $FAKE_VIRSH_DOMAIN; its XML is the file $FAKE_VIRSH_XML;
- * its NICs' DHCP lease is $FAKE_VIRSH_IP.
+ * its NICs' DHCP lease is $FAKE_VIRSH_IP; its state is in the file
+ * $FAKE_VIRSH_STATE ("running"; `shutdown` makes it "in shutdown" for two
+ * more `domstate` answers, then "shut off"). Like virsh, each command's
+ * output is written as soon as it has run.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 
 const env = process.env;
 const domain = env.FAKE_VIRSH_DOMAIN ?? "";
@@ -29,6 +32,16 @@ let out = "";
 let err = "";
 let status = 0;
 
+/** The domain's state now; each answer moves a shutdown one step on. */
+function domstate(): string {
+  const file = env.FAKE_VIRSH_STATE ?? "";
+  const [state, left] = readFileSync(file, "utf8").trim().split(":");
+  if (state !== "in shutdown") return state ?? "running";
+  const n = Number(left);
+  writeFileSync(file, n > 0 ? `in shutdown:${n - 1}` : "shut off");
+  return n > 0 ? "in shutdown" : "shut off";
+}
+
 function answer(cmd: string[]): string | null {
   const [verb, ...args] = cmd;
   const positional = args.filter((a) => !a.startsWith("--"));
@@ -42,7 +55,15 @@ function answer(cmd: string[]): string | null {
       else return args.join(" ");
       return "";
     case "domstate":
-      return positional[0] === domain ? "running\n" : notDomain();
+      return positional[0] === domain ? `${domstate()}\n` : notDomain();
+    case "shutdown":
+      if (positional[0] !== domain) return notDomain();
+      writeFileSync(env.FAKE_VIRSH_STATE ?? "", "in shutdown:2");
+      return "Domain 'x' is being shutdown\n\n".replace("x", domain);
+    case "event":
+      // No lifecycle event in a fake: each wait times out (quickly).
+      Bun.sleepSync(100);
+      return "event loop timed out\nevents received: 0\n";
     case "dumpxml":
       return positional[0] === domain
         ? readFileSync(env.FAKE_VIRSH_XML ?? "", "utf8")
@@ -68,7 +89,10 @@ for (const cmd of commands) {
   const text = answer(cmd);
   status = text === null ? 1 : 0;
   out += text ?? "";
+  // virsh flushes after every command: a reader can act on an answer at once.
+  writeSync(1, out);
+  writeSync(2, err);
+  out = "";
+  err = "";
 }
-process.stdout.write(out);
-process.stderr.write(err);
 process.exit(status);

@@ -9,6 +9,8 @@ import { describe, expect, test } from "bun:test";
 import { RumError } from "../../src/errors";
 import { Virsh } from "../../src/host/virsh";
 import { batchScript, quoteForVirsh, splitBatch } from "../../src/host/virsh-batch";
+import type { Vm } from "../../src/vm/context";
+import { waitForPowerOff } from "../../src/vm/power-off";
 
 const v = new Virsh("qemu:///system");
 const missing = `rumtest-missing-${crypto.randomUUID().slice(0, 8)}`;
@@ -85,5 +87,22 @@ describe("against the real virsh (read-only)", () => {
     expect(batched).toBeInstanceOf(RumError);
     expect((batched as RumError).message).toBe((single as RumError).message);
     expect((batched as RumError).message).toMatch(/not reachable/);
+  });
+});
+
+describe("waiting for a power-off in one virsh process (read-only)", () => {
+  test("a domain that is gone counts as off, at once", async () => {
+    const start = performance.now();
+    expect(await waitForPowerOff({ domain: missing, virsh: v } as Vm, 30_000)).toBe(true);
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+
+  test("an unreachable libvirt is the same RumError as for any virsh call", async () => {
+    const dead = new Virsh("qemu+unix:///system?socket=/nonexistent/rum-test.sock");
+    const e = await waitForPowerOff({ domain: missing, virsh: dead } as Vm, 30_000).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(RumError);
+    expect((e as RumError).message).toMatch(/not reachable/);
   });
 });

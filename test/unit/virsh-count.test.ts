@@ -3,9 +3,10 @@
  * most of a quick command's time): `rum status` on a VM that does not exist
  * (the real virsh behind a logging wrapper), and `rum status` and a no-op
  * `rum up` on a running VM (test/support/fake-virsh.ts answering for a domain
- * whose XML is rum's own, from this config). Each must be one process.
+ * whose XML is rum's own, from this config). Each must be one process; a
+ * `rum down` one per phase (look, shut down, wait for the power-off).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
@@ -26,6 +27,7 @@ const env: Record<string, string> = {
   XDG_DATA_HOME: join(root, "data"),
   XDG_CACHE_HOME: join(root, "cache"),
   FAKE_VIRSH_LOG: log,
+  FAKE_VIRSH_STATE: join(root, "state"),
   RUM_LIBVIRT_URI: "qemu:///system",
 };
 
@@ -73,6 +75,7 @@ test("rum status on a VM that does not exist: one virsh process", () => {
 describe("a running rum domain (fake virsh)", () => {
   const cwd = project("running");
   let fake = "";
+  beforeEach(() => writeFileSync(env.FAKE_VIRSH_STATE as string, "running"));
 
   beforeAll(async () => {
     // Everything rum would have left behind after a finished `rum up`.
@@ -114,5 +117,13 @@ describe("a running rum domain (fake virsh)", () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain("already running");
     expect(r.calls).toHaveLength(1);
+  });
+
+  test("rum down: one virsh process per phase, the wait included", () => {
+    const r = rum(cwd, fake, ["down"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(env.FAKE_VIRSH_STATE as string, "utf8")).toBe("shut off");
+    expect(r.out + r.err).toContain("powered off (ACPI shutdown)");
+    expect(r.calls).toHaveLength(3);
   });
 });
