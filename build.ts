@@ -46,13 +46,16 @@ for (const arch of arches) {
     minify: true,
     // Precompiled bytecode: the binary starts without parsing its whole bundle.
     bytecode: true,
-    format: "cjs",
+    // Split into chunks (inside the binary) that load at a command's dynamic
+    // import: `rum --version` then loads a few KiB, not the whole bundle with
+    // typebox, and a builtin module (node:tty, node:util…) loads with the
+    // chunk that imports it.
+    format: "esm",
+    splitting: true,
     sourcemap: "none",
     define: {
       RUM_VERSION: JSON.stringify(pkg.version),
       RUM_REVISION: JSON.stringify(revision),
-      // consola reads it, and a CommonJS bundle has no import.meta.
-      "import.meta.env": "undefined",
     },
   });
   if (!result.success) {

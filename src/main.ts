@@ -76,7 +76,7 @@ async function commandHelp(verb: string, cmd: CommandDef, flags: string[]): Prom
     : renderCommandHelp([verb], info, globals);
 }
 
-// No top-level await: the bytecode-compiled binary is a CommonJS bundle.
+// No top-level await: main's promise settles the exit code, nothing waits on the module.
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
