@@ -49,6 +49,33 @@ export function batchScript(commands: readonly string[][], marker: string): stri
   return virshScript(commands.flatMap((c) => [c, ["echo", marker], ["echo", "--err", marker]]));
 }
 
+/** Linux caps one argv element at 128 KiB; a script stays well below. */
+const MAX_SCRIPT_BYTES = 64 * 1024;
+
+/**
+ * The commands in runs whose scripts fit one argv element (one run, one
+ * process, in every real case: `rum status --all` on hundreds of domains is
+ * the exception).
+ */
+export function scriptSized(commands: readonly string[][]): string[][][] {
+  const parts: string[][][] = [];
+  let part: string[][] = [];
+  let bytes = 0;
+  for (const c of commands) {
+    // The command, its two markers (≤ 60 bytes each) and the separators.
+    const size = virshScript([c]).length + 130;
+    if (part.length > 0 && bytes + size > MAX_SCRIPT_BYTES) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(c);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
 /**
  * Split virsh's output into one answer per command, or null when virsh did
  * not get through all of them (no connection: it exits before the first).

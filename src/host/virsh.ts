@@ -7,7 +7,7 @@ import { RumError } from "../errors";
 import { hostFixCommand } from "./fix-hint";
 import { ProcessError, type RunOptions, type RunResult, run } from "./proc";
 import { isRemoteUri } from "./uri";
-import { type BatchAnswer, batchScript, newMarker, splitBatch } from "./virsh-batch";
+import { type BatchAnswer, batchScript, newMarker, scriptSized, splitBatch } from "./virsh-batch";
 
 export type { BatchAnswer } from "./virsh-batch";
 
@@ -58,6 +58,12 @@ export class Virsh {
    * that fails fails the whole batch, explained as `run` explains it.
    */
   async batch(commands: string[][]): Promise<BatchAnswer[]> {
+    const answers: BatchAnswer[] = [];
+    for (const part of scriptSized(commands)) answers.push(...(await this.batchOnce(part)));
+    return answers;
+  }
+
+  private async batchOnce(commands: string[][]): Promise<BatchAnswer[]> {
     const marker = newMarker();
     const argv = ["virsh", "-q", "-c", this.uri, batchScript(commands, marker)];
     const result = await run(argv, { allowFailure: true });

@@ -8,7 +8,13 @@
 import { describe, expect, test } from "bun:test";
 import { RumError } from "../../src/errors";
 import { Virsh } from "../../src/host/virsh";
-import { batchScript, quoteForVirsh, splitBatch } from "../../src/host/virsh-batch";
+import {
+  batchScript,
+  newMarker,
+  quoteForVirsh,
+  scriptSized,
+  splitBatch,
+} from "../../src/host/virsh-batch";
 import type { Vm } from "../../src/vm/context";
 import { waitForPowerOff } from "../../src/vm/power-off";
 
@@ -27,6 +33,15 @@ describe("batch script", () => {
     expect(batchScript([["domstate", "x"], ["list"]], "@@M@@")).toBe(
       "domstate x; echo @@M@@; echo --err @@M@@; list; echo @@M@@; echo --err @@M@@",
     );
+  });
+
+  test("a script too long for one argv element is split into several, in order", () => {
+    const cmds = Array.from({ length: 3000 }, (_, i) => ["domstate", `rum-vm${i}-0123abcd`]);
+    const parts = scriptSized(cmds);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.flat()).toEqual(cmds);
+    for (const p of parts) expect(batchScript(p, newMarker()).length).toBeLessThan(128 * 1024);
+    expect(scriptSized([["list"]])).toEqual([[["list"]]]);
   });
 
   test("output that stops early is not split", () => {
