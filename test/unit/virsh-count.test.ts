@@ -95,7 +95,7 @@ describe("a running rum domain (fake virsh)", () => {
       FAKE_VIRSH_IP: "192.168.122.77",
     });
     fake = bin(join(root, "fake"), {
-      virsh: `#!/bin/sh\nexec bun ${join(REPO, "test/support/fake-virsh.ts")} "$@"\n`,
+      virsh: `#!/bin/sh\nexec ${process.execPath} ${join(REPO, "test/support/fake-virsh.ts")} "$@"\n`,
       // The guest answers every command (rum's readiness check is `ssh … true`).
       ssh: "#!/bin/sh\nexit 0\n",
     });
