@@ -10,6 +10,18 @@ import { mkdir, rm } from "node:fs/promises";
 import { $ } from "bun";
 import pkg from "./package.json";
 
+/** citty's `consola` imports become cli/citty-consola.ts (why: see there). */
+const cittyWithoutConsola: Bun.BunPlugin = {
+  name: "citty-without-consola",
+  setup(build) {
+    build.onResolve({ filter: /^consola(\/utils)?$/ }, (args) =>
+      args.importer.includes("/node_modules/citty/")
+        ? { path: `${import.meta.dir}/src/cli/citty-consola.ts` }
+        : undefined,
+    );
+  },
+};
+
 const all = process.argv.includes("--all");
 const hostArch = process.arch === "arm64" ? "arm64" : "x64";
 const arches = all ? ["x64", "arm64"] : [hostArch];
@@ -23,6 +35,7 @@ for (const arch of arches) {
   const outfile = `dist/rum-linux-${arch}`;
   const result = await Bun.build({
     entrypoints: ["src/main.ts"],
+    plugins: [cittyWithoutConsola],
     compile: {
       target: `bun-linux-${arch}` as Bun.Build.CompileTarget,
       outfile,
@@ -33,7 +46,12 @@ for (const arch of arches) {
     minify: true,
     // Precompiled bytecode: the binary starts without parsing its whole bundle.
     bytecode: true,
+    // Split into chunks (inside the binary) that load at a command's dynamic
+    // import: `rum --version` then loads a few KiB, not the whole bundle with
+    // typebox, and a builtin module (node:tty, node:util…) loads with the
+    // chunk that imports it.
     format: "esm",
+    splitting: true,
     sourcemap: "none",
     define: {
       RUM_VERSION: JSON.stringify(pkg.version),

@@ -1,7 +1,8 @@
 /**
  * Start-up time of the compiled binary: `rum --version` (the floor of every
  * command) and `rum validate` (config loading and schema validation), each the
- * median of N runs, against `/bin/true` as the cost of spawning anything.
+ * median of N runs, against `/bin/true` as the cost of spawning anything and a
+ * hello-world compiled the way build.ts compiles rum (the runtime's own floor).
  * Prints one JSON document.   bun build.ts && bun bench/startup.ts [N]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,13 +31,29 @@ function sample(argv: string[]): { medianMs: number; minMs: number; maxMs: numbe
   };
 }
 
+/** `console.log("hello")` through `bun build --compile` with rum's options (build.ts). */
+async function helloWorld(): Promise<string> {
+  writeFileSync(join(dir, "hello.ts"), 'console.log("hello");\n');
+  const outfile = join(dir, "hello");
+  const r = await Bun.build({
+    entrypoints: [join(dir, "hello.ts")],
+    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
+    minify: true,
+    bytecode: true,
+    format: "cjs",
+  });
+  if (!r.success) throw new Error(`hello-world build failed: ${r.logs.join("\n")}`);
+  return outfile;
+}
+
 try {
   const spawnFloor = sample(["/bin/true"]);
+  const hello = sample([await helloWorld()]);
   const version = sample([rum, "--version"]);
   const validate = sample([rum, "validate"]);
   console.log(
     JSON.stringify(
-      { runs, spawnFloor, version, validate, versionUnder50ms: version.medianMs < 50 },
+      { runs, spawnFloor, hello, version, validate, versionUnder50ms: version.medianMs < 50 },
       null,
       2,
     ),

@@ -1,33 +1,50 @@
 /**
- * stderr as rum's progress output sees it, remembering whether the last line
- * on screen is a step's start ("◐ checking image"). On a terminal the step's
- * result then takes that line's place instead of standing under it; anything
- * written in between (a progress bar, a warning) leaves both lines be.
+ * stderr for people: written by descriptor (util/fd-write.ts: touching
+ * process.stderr builds Node's stream stack, ~10 ms of every start-up), and
+ * remembering whether the last line on screen is a step's start ("◐ checking
+ * image"). On a terminal the step's result then takes that line's place
+ * instead of standing under it; anything written in between (a progress bar,
+ * a warning, an error) leaves both lines be.
  */
+import { writeAll } from "./util/fd-write";
+
+/** node:tty loads the stream machinery: only when asked, not at start-up. */
+export const isatty = (fd: number): boolean =>
+  (require("node:tty") as typeof import("node:tty")).isatty(fd);
+
 let startOnScreen = false;
 
-const terminal = () => Boolean(process.stderr.isTTY) && process.env.TERM !== "dumb";
+function put(text: string): void {
+  try {
+    writeAll(2, text);
+  } catch {
+    // EPIPE and friends: a reader that left is not rum's failure; the diagnostics
+    // have nowhere to go and the work goes on.
+  }
+}
 
-export const progressStream = {
+/** The logger's, error reports' and progress bars' stderr. */
+export const stderr = {
+  write(text: string): boolean {
+    startOnScreen = false;
+    put(text);
+    return true;
+  },
   get isTTY(): boolean {
-    return Boolean(process.stderr.isTTY);
+    return isatty(2);
   },
   get columns(): number {
-    return process.stderr.columns || 80;
+    return isatty(2) ? process.stderr.columns : 0;
   },
-  write(chunk: string | Uint8Array): boolean {
-    startOnScreen = false;
-    return process.stderr.write(chunk);
-  },
-};
+} as unknown as NodeJS.WriteStream;
 
 /** The start line was just written; nothing else since. */
 export function startLineShown(): void {
-  startOnScreen = terminal();
+  startOnScreen = isatty(2) && process.env.TERM !== "dumb";
 }
 
 /** Before the result line: step back over an untouched start line (cursor up, clear). */
 export function replaceStartLine(): void {
-  if (startOnScreen) process.stderr.write("\x1b[1A\r\x1b[2K");
+  if (startOnScreen) put("\x1b[1A\r\x1b[2K");
   startOnScreen = false;
 }

@@ -4,34 +4,57 @@
  * that a CLI-free caller still gets one consistent, quiet-able stream.
  */
 import { appendFileSync, mkdirSync } from "node:fs";
-import { type ConsolaInstance, createConsola } from "consola";
+import type { ConsolaInstance, ConsolaReporter } from "consola";
 import { dirname } from "pathe";
-import { progressStream, replaceStartLine, startLineShown } from "./log-stream";
+import { isatty, replaceStartLine, startLineShown, stderr } from "./log-stream";
 
 export interface LogOptions {
   verbose: boolean;
   quiet: boolean;
 }
 
-const noColor = () =>
-  Boolean(process.env.NO_COLOR) || !process.stderr.isTTY || process.env.TERM === "dumb";
+const noColor = () => Boolean(process.env.NO_COLOR) || !isatty(2) || process.env.TERM === "dumb";
 
-export let log: ConsolaInstance = makeLogger({ verbose: false, quiet: false });
+export { stderr } from "./log-stream";
 
-function makeLogger(opts: LogOptions): ConsolaInstance {
+let options: LogOptions = { verbose: false, quiet: false };
+let instance: ConsolaInstance | undefined;
+
+/**
+ * consola, made at the first message: loading it (and node:util, which it
+ * formats with) is a good part of start-up, and `rum --version` or a quiet
+ * `rum status` never logs anything.
+ */
+function logger(): ConsolaInstance {
+  if (instance) return instance;
+  // consola's colour helpers read NO_COLOR when they load.
+  const colors = !noColor();
+  if (!colors) process.env.NO_COLOR ??= "1";
+  // A synchronous lazy load: every log call is synchronous.
+  const { createConsola } = require("consola") as typeof import("consola");
   // consola levels: 0 error, 1 warn, 3 info, 4 debug.
-  const level = opts.quiet ? 1 : opts.verbose ? 4 : 3;
-  return createConsola({
+  const level = options.quiet ? 1 : options.verbose ? 4 : 3;
+  instance = createConsola({
     level,
-    stdout: progressStream as unknown as NodeJS.WriteStream,
-    stderr: progressStream as unknown as NodeJS.WriteStream,
-    formatOptions: { colors: !noColor(), date: false, compact: true },
+    stdout: stderr,
+    stderr,
+    formatOptions: { colors, date: false, compact: true },
   });
+  return instance;
 }
 
+/** The logger: a consola instance, created on first use. */
+export const log: ConsolaInstance = new Proxy({} as ConsolaInstance, {
+  get(_target, key) {
+    const l = logger();
+    const value = Reflect.get(l, key, l);
+    return typeof value === "function" ? value.bind(l) : value;
+  },
+});
+
 export function configureLog(opts: LogOptions): void {
-  log = makeLogger(opts);
-  if (noColor()) process.env.NO_COLOR ??= "1";
+  options = opts;
+  instance = undefined;
 }
 
 /** A phase of a long operation, reported with its elapsed time when it ends. */
@@ -54,10 +77,11 @@ export function recordTo(path: string): void {
   appendFileSync(path, `--- ${new Date().toISOString()} rum ${process.argv.slice(2).join(" ")}\n`, {
     mode: 0o600,
   });
-  log.addReporter({
+  const reporter: ConsolaReporter = {
     log(entry) {
       const text = entry.args.map((a) => (typeof a === "string" ? a : String(a))).join(" ");
       appendFileSync(path, `${entry.date.toISOString()} ${entry.type} ${text}\n`);
     },
-  });
+  };
+  log.addReporter(reporter);
 }

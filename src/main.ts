@@ -2,17 +2,17 @@
  * Entry point: split argv, dispatch to a lazily loaded command, and turn every
  * error into one paragraph and a documented exit code (src/cli/report.ts).
  */
-import { type ArgsDef, type CommandDef, runCommand } from "citty";
+import type { ArgsDef, CommandDef } from "citty";
 import { globalArgs } from "./cli/args";
 import { commands } from "./cli/commands/index";
 import { renderCommandHelp, renderRootHelp } from "./cli/help";
-import { guardPipes, printData } from "./cli/output";
+import { printData } from "./cli/output";
 import { checkFlags, splitArgv } from "./cli/parse";
 import { GUEST_EXIT_VERBS, insertDashDash } from "./cli/passthrough";
 import { report } from "./cli/report";
 import { describeCommand, describeCommands, describeFlags } from "./docs/commands";
 import { ExitCode, UsageError } from "./errors";
-import { configureLog } from "./log";
+import { configureLog, stderr } from "./log";
 import { didYouMean } from "./util/suggest";
 import { revision, version } from "./version";
 
@@ -20,7 +20,6 @@ const DESCRIPTION = "Declarative virtual machines on libvirt/KVM";
 const ROOT_FLAGS: ArgsDef = { ...globalArgs, version: { type: "boolean" } };
 
 async function main(argv: string[]): Promise<number> {
-  guardPipes();
   const { verb, rest, help, version: wantVersion } = splitArgv(argv);
   const flags = rest.slice(0, rest.includes("--") ? rest.indexOf("--") : undefined);
   const verbose = flags.includes("-v") || flags.includes("--verbose");
@@ -33,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
       else if (help) printData(await rootHelp());
       else {
         // Not asked for: the usage is the error message, so it goes to stderr.
-        process.stderr.write(`${await rootHelp()}\n`);
+        stderr.write(`${await rootHelp()}\n`);
         return ExitCode.usage;
       }
       return ExitCode.ok;
@@ -53,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
     const argsDef = (typeof cmd.args === "function" ? await cmd.args() : await cmd.args) ?? {};
     const args = insertDashDash(verb, rest, argsDef);
     checkFlags(verb, args, argsDef);
+    // Loaded here, not at the top: `rum --version` and help never need it.
+    const { runCommand } = await import("citty");
     const { result } = await runCommand(cmd, { rawArgs: args });
     return typeof result === "number" ? result : ExitCode.ok;
   } catch (e) {
@@ -75,7 +76,7 @@ async function commandHelp(verb: string, cmd: CommandDef, flags: string[]): Prom
     : renderCommandHelp([verb], info, globals);
 }
 
-// No top-level await: the bytecode-compiled binary is a CommonJS bundle.
+// No top-level await: main's promise settles the exit code, nothing waits on the module.
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -3,7 +3,9 @@
  * one confirmation, progress on stderr, the plan or result on stdout, then the
  * normal doctor report. The work itself is src/host/setup/fix.ts.
  */
+
 import { createInterface } from "node:readline/promises";
+import { isatty } from "node:tty";
 import type { Arch } from "../config/arch";
 import { RumError } from "../errors";
 import type { DoctorReport } from "../host/doctor";
@@ -11,6 +13,7 @@ import { hostFixCommand as fixCommand } from "../host/fix-hint";
 import { formatArgv } from "../host/proc";
 import { type FixResult, fixHost } from "../host/setup/fix";
 import { resultOf, type Step, type StepResult } from "../host/setup/steps";
+import { stderr } from "../log";
 import { printData, printJson } from "./output";
 
 export interface FixArgs {
@@ -81,9 +84,9 @@ export async function runFix(
       },
     );
   }
-  const tty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const tty = Boolean(isatty(0) && isatty(2));
   const progress = (line: string) => {
-    if (!args.json && !args.quiet) process.stderr.write(`${line}\n`);
+    if (!args.json && !args.quiet) stderr.write(`${line}\n`);
   };
   const result = await fixHost({
     dryRun: args.dryRun,
@@ -92,7 +95,7 @@ export async function runFix(
       args.yes || !tty
         ? undefined
         : async (changes) => {
-            process.stderr.write(`${planText(changes).join("\n")}\n`);
+            stderr.write(`${planText(changes).join("\n")}\n`);
             return ask(`Apply these ${changes.length} changes? [y/N] `);
           },
     // Progress for the steps that do something; the full list follows on stdout.

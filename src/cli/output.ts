@@ -7,6 +7,7 @@
  * Bun's EPIPE stack trace.
  */
 import { ExitCode, RumError } from "../errors";
+import { writeAll } from "../util/fd-write";
 
 /** Thrown by a write to a closed stdout; main.ts ends with its exit code and prints nothing. */
 export class BrokenPipe extends RumError {
@@ -19,28 +20,22 @@ export class BrokenPipe extends RumError {
 const isEpipe = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === "EPIPE";
 
 /**
- * Bun reports EPIPE either by throwing from write() or, for buffered writes,
- * as an 'error' event with no listener (a crash). The event has no caller to
- * throw to, so it ends the process; stderr's reader leaving is only ignored.
+ * Data for the user or a script: stdout, exactly as given. Written by
+ * descriptor (util/fd-write.ts): a closed pipe is then an EPIPE thrown here,
+ * never an 'error' event on a stream with no caller to throw to.
  */
-export function guardPipes(): void {
-  process.stdout.on("error", (e) => {
-    if (isEpipe(e)) process.exit(ExitCode.brokenPipe);
-    throw e;
-  });
-  process.stderr.on("error", (e) => {
-    if (!isEpipe(e)) throw e;
-  });
-}
-
-/** Data for the user or a script: stdout, exactly as given. */
-export function printData(text: string): void {
+export function writeData(text: string): void {
   try {
-    process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    writeAll(1, text);
   } catch (e) {
     if (isEpipe(e)) throw new BrokenPipe();
     throw e;
   }
+}
+
+/** One piece of data, ending with a newline. */
+export function printData(text: string): void {
+  writeData(text.endsWith("\n") ? text : `${text}\n`);
 }
 
 export function printJson(value: unknown): void {

@@ -5,7 +5,7 @@
  */
 import { ConfigError, problemJson } from "../config/problems";
 import { ExitCode, isRumError, type RumError } from "../errors";
-import { log } from "../log";
+import { log, stderr } from "../log";
 import { BrokenPipe, printJson } from "./output";
 
 export interface ReportOptions {
@@ -22,7 +22,7 @@ export function report(e: unknown, opts: ReportOptions): number {
   const exitCode = opts.passthrough ? ExitCode.cannotRun : failure.exitCode;
   const lines = [`error: ${failure.message}`, ...failure.details.map((d) => `  ${d}`)];
   if (failure.hint) lines.push(`hint: ${failure.hint}`);
-  process.stderr.write(`${lines.join("\n")}\n`);
+  stderr.write(`${lines.join("\n")}\n`);
   if (opts.verbose) {
     if (isRumError(e) && e.cause) log.debug(e.cause);
     else if (!isRumError(e) && e instanceof Error && e.stack) log.debug(e.stack);

@@ -11,21 +11,19 @@ export interface NicRef {
 }
 
 export async function nicAddress(v: Virsh, domain: string, nic: NicRef): Promise<string | null> {
-  if (nic.network) {
-    const leases = await v.dhcpLeases(nic.network, nic.mac);
-    if (leases[0]) return leases[0];
-  }
-  const arp = await v.arpAddresses(domain);
-  return arp.find((a) => a.mac.toLowerCase() === nic.mac.toLowerCase())?.ip ?? null;
+  const leases = nic.network ? await v.dhcpLeases(nic.network, nic.mac) : [];
+  if (leases[0]) return leases[0];
+  return pickAddress(nic, leases, await v.arpAddresses(domain));
 }
 
-/** Every NIC's current address (null where none is known yet). */
-export async function allAddresses(
-  v: Virsh,
-  domain: string,
-  nics: NicRef[],
-): Promise<{ mac: string; network?: string; ip: string | null }[]> {
-  return Promise.all(nics.map(async (n) => ({ ...n, ip: await nicAddress(v, domain, n) })));
+/** The newest lease of the NIC's MAC, else its entry in the ARP table. */
+export function pickAddress(
+  nic: NicRef,
+  leases: readonly string[],
+  arp: readonly { mac: string; ip: string }[],
+): string | null {
+  if (nic.network && leases[0]) return leases[0];
+  return arp.find((a) => a.mac.toLowerCase() === nic.mac.toLowerCase())?.ip ?? null;
 }
 
 /** Whether something accepts TCP connections on host:port right now. */

@@ -4,7 +4,7 @@
  * - a guest host key pair (`host_ed25519`) that the seed installs as the guest's sshd host key,
  *   so the host key is known before the guest ever answers and every ssh call can pin it.
  */
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "pathe";
 import { RumError } from "../errors";
 import { run } from "../host/proc";
@@ -41,7 +41,7 @@ export async function ensureVmKeys(stateDir: string, opts: VmKeysOptions = {}): 
   const client = await ensureKeyPair(join(dir, "id_ed25519"), `rum-client@${alias}`);
   const host = await ensureKeyPair(join(dir, "host_ed25519"), `rum-host@${alias}`);
   const knownHostsPath = join(dir, "known_hosts");
-  await writeAtomic(knownHostsPath, `${alias} ${host.publicKey}\n`, 0o600);
+  await pinHostKey(knownHostsPath, `${alias} ${host.publicKey}\n`);
   return {
     clientKey: client.path,
     clientPub: client.publicKey,
@@ -106,6 +106,20 @@ async function readIfFile(path: string): Promise<string | null> {
 
 async function removePair(path: string): Promise<void> {
   await Promise.all([rm(path, { force: true }), rm(`${path}.pub`, { force: true })]);
+}
+
+/**
+ * known_hosts holds exactly the pinned key, mode 0600: rewritten when it does
+ * not (a symlink included), left alone when it does: every `rum exec` comes
+ * here, and then writes nothing.
+ */
+async function pinHostKey(path: string, line: string): Promise<void> {
+  const [text, info] = await Promise.all([
+    readFile(path, "utf8").catch(() => null),
+    lstat(path).catch(() => null),
+  ]);
+  if (text === line && info?.isFile() && (info.mode & 0o777) === 0o600) return;
+  await writeAtomic(path, line, 0o600);
 }
 
 async function writeAtomic(path: string, text: string, mode: number): Promise<void> {

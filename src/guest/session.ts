@@ -64,23 +64,33 @@ export function sshTarget(vm: Vm, keys: VmKeys, host: string): SshTarget {
   };
 }
 
+/** What the caller already asked libvirt in its own batch (vm/inspect.ts). */
+export interface SeenDomain {
+  state: string | null;
+  addresses: readonly { mac: string; ip: string | null }[];
+}
+
 /**
  * The target of a running VM, or a clear error when it has no address yet.
  * While the master connection is up, the address it was opened to is reused
  * without asking libvirt: that keeps a repeated `rum exec` to one ssh hop.
+ * A caller that has just asked libvirt passes what it saw, so libvirt is not
+ * asked twice.
  */
-export async function requireTarget(vm: Vm): Promise<SshTarget> {
+export async function requireTarget(vm: Vm, seen?: SeenDomain): Promise<SshTarget> {
   const known = (await readState(vm.stateDir)).address;
   if (known && existsSync(controlPathFor(vm.stateDir, vm.domain))) {
     return sshTarget(vm, await vmKeys(vm), known);
   }
-  const state = await vm.virsh.domState(vm.domain);
+  const state = seen ? seen.state : await vm.virsh.domState(vm.domain);
   if (state !== "running") {
     throw new RumError(`VM ${vm.loaded.name} is ${state ?? "not created"}`, {
       hint: "start it with `rum up`",
     });
   }
-  const ip = await guestAddress(vm);
+  const ip = seen
+    ? (seen.addresses.find((a) => a.mac === sshNic(vm).mac)?.ip ?? null)
+    : await guestAddress(vm);
   if (!ip)
     throw new RumError(`VM ${vm.loaded.name} has no address yet`, {
       hint: "wait for `rum up` to finish, or see `rum log --console`",

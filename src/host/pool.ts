@@ -47,8 +47,12 @@ export async function volumeExists(v: Virsh, name: string): Promise<boolean> {
 }
 
 export async function listVolumes(v: Virsh): Promise<string[]> {
-  const out = await v.run(["vol-list", "--pool", POOL]);
-  return out
+  return parseVolumeList(await v.run(["vol-list", "--pool", POOL]));
+}
+
+/** Volume names from `vol-list` rows ("name  path"). */
+export function parseVolumeList(table: string): string[] {
+  return table
     .split("\n")
     .map((l) => l.trim().split(/\s+/)[0] ?? "")
     .filter(Boolean);

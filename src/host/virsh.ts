@@ -5,8 +5,11 @@
  */
 import { ExitCode, RumError } from "../errors";
 import { hostFixCommand } from "./fix-hint";
-import { ProcessError, type RunOptions, run } from "./proc";
+import { ProcessError, type RunOptions, type RunResult, run } from "./proc";
 import { isRemoteUri } from "./uri";
+import { type BatchAnswer, batchScript, newMarker, scriptSized, splitBatch } from "./virsh-batch";
+
+export type { BatchAnswer } from "./virsh-batch";
 
 export type DomainState =
   | "running"
@@ -50,6 +53,41 @@ export class Virsh {
       if (e instanceof ProcessError && NOT_FOUND.test(e.result.stderr)) return null;
       throw e;
     }
+  }
+
+  /**
+   * Run several commands in one virsh process (see virsh-batch.ts). A command
+   * that fails is an answer with ok = false, read with `found`; a connection
+   * that fails fails the whole batch, explained as `run` explains it.
+   */
+  async batch(commands: string[][]): Promise<BatchAnswer[]> {
+    const answers: BatchAnswer[] = [];
+    for (const part of scriptSized(commands)) answers.push(...(await this.batchOnce(part)));
+    return answers;
+  }
+
+  private async batchOnce(commands: string[][]): Promise<BatchAnswer[]> {
+    const marker = newMarker();
+    const argv = ["virsh", "-q", "-c", this.uri, batchScript(commands, marker)];
+    const result = await run(argv, { allowFailure: true });
+    const answers = splitBatch(commands, marker, result.stdout, result.stderr);
+    if (answers) return answers;
+    throw this.explain(new ProcessError({ ...result, exitCode: result.exitCode || 1 }));
+  }
+
+  /** A batch answer's output; null for "not found"; any other failure throws like `run`. */
+  found(answer: BatchAnswer): string | null {
+    if (answer.ok) return answer.stdout;
+    if (NOT_FOUND.test(answer.stderr)) return null;
+    const result: RunResult = {
+      argv: ["virsh", "-q", "-c", this.uri, ...answer.args],
+      exitCode: 1,
+      signal: null,
+      stdout: answer.stdout,
+      stderr: answer.stderr,
+      timedOut: false,
+    };
+    throw this.explain(new ProcessError(result));
   }
 
   explain(e: unknown): unknown {
@@ -140,12 +178,17 @@ export class Virsh {
   /** Addresses from the host's ARP table (bridged NICs have no libvirt lease). */
   async arpAddresses(name: string): Promise<{ mac: string; ip: string }[]> {
     const out = await this.lookup(["domifaddr", name, "--source", "arp"]).catch(() => null);
-    return (out ?? "")
-      .split("\n")
-      .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f[2] === "ipv4" && f[3])
-      .map((f) => ({ mac: f[1] ?? "", ip: (f[3] ?? "").split("/")[0] ?? "" }));
+    return parseArp(out ?? "");
   }
+}
+
+/** `domifaddr --source arp` rows ("vnet0  mac  ipv4  a.b.c.d/n") as MAC → address. */
+export function parseArp(table: string): { mac: string; ip: string }[] {
+  return table
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[2] === "ipv4" && f[3])
+    .map((f) => ({ mac: f[1] ?? "", ip: (f[3] ?? "").split("/")[0] ?? "" }));
 }
 
 /** `net-dhcp-leases` rows ("YYYY-MM-DD HH:MM:SS  mac  ipv4  a.b.c.d/n …") by expiry, latest first. */

@@ -3,6 +3,7 @@
  * in a log (no TTY) one plain line per phase instead, so CI logs and agents
  * do not get hundreds of carriage-return frames.
  */
+import { stderr } from "../log";
 import type { DownloadProgress } from "./rate";
 
 export interface ProgressOutput {
@@ -49,7 +50,7 @@ function formatDuration(s: number): string {
 }
 
 export function createProgressRenderer(opts: ProgressRendererOptions): ProgressRenderer {
-  const out = opts.out ?? process.stderr;
+  const out = opts.out ?? stderr;
   const tty = opts.tty ?? Boolean(out.isTTY);
   let barShown = false;
   let phase: DownloadProgress["phase"] | undefined;

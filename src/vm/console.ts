@@ -1,4 +1,5 @@
 /** Attaching the serial console (`virsh console`) to the user's terminal. */
+import { isatty } from "node:tty";
 import { log } from "../log";
 import type { Vm } from "./context";
 
@@ -11,7 +12,7 @@ import type { Vm } from "./context";
 const POLKIT_NOISE = /Authorization not available|polkit service/i;
 
 export function canAttachConsole(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  return Boolean(isatty(0) && isatty(1));
 }
 
 export async function attachConsole(vm: Vm): Promise<number> {

@@ -6,6 +6,7 @@ import { lockVm } from "../state/lock";
 import { ensureStateDir } from "../state/vm-state";
 import { openVm } from "./context";
 import { ownedDomain } from "./ownership";
+import { waitForPowerOff } from "./power-off";
 import { stopSsh } from "./reset";
 
 export type DownOutcome = "absent" | "already-off" | "acpi" | "forced";
@@ -28,13 +29,7 @@ export async function down(loaded: LoadedConfig, opts: DownOptions = {}): Promis
     if (!opts.force) {
       // The SSH master and forwards end while the guest powers off, not before.
       await Promise.all([stopSsh(vm), vm.virsh.lookup(["shutdown", vm.domain])]);
-      const deadline = Date.now() + (opts.timeoutS ?? 30) * 1000;
-      while (Date.now() < deadline) {
-        const state = await vm.virsh.domState(vm.domain);
-        if (state === "shut off" || state === null) return "acpi";
-        // Tight: power-off is noticed within 0.1 s, as a hand-typed wait loop would.
-        await Bun.sleep(100);
-      }
+      if (await waitForPowerOff(vm, (opts.timeoutS ?? 30) * 1000)) return "acpi";
       log.warn(`the guest did not power off within ${opts.timeoutS ?? 30}s; forcing it off`);
     }
     await vm.virsh.lookup(["destroy", vm.domain]);

@@ -5,7 +5,7 @@
 import { parseRumMetadata } from "../domain/index";
 import type { RumMetadata } from "../domain/spec";
 import { RumError } from "../errors";
-import type { DomainState } from "../host/virsh";
+import type { BatchAnswer, DomainState } from "../host/virsh";
 import type { Vm } from "./context";
 
 export interface OwnedDomain {
@@ -14,13 +14,29 @@ export interface OwnedDomain {
   metadata: RumMetadata;
 }
 
+/** The virsh questions ownedFrom reads, to put first in a batch with others. */
+export function domainQueries(vm: Vm): string[][] {
+  return [
+    ["dumpxml", "--inactive", vm.domain],
+    ["domstate", vm.domain],
+  ];
+}
+
 /** The VM's domain if it exists (null if not); throws if it exists but is not rum's. */
 export async function ownedDomain(vm: Vm): Promise<OwnedDomain | null> {
-  const [xml, domState] = await Promise.all([
-    vm.virsh.dumpXml(vm.domain, true),
-    vm.virsh.domState(vm.domain),
-  ]);
+  const [xml, state] = await vm.virsh.batch(domainQueries(vm));
+  return ownedFrom(vm, xml, state);
+}
+
+/** ownedDomain from the answers to domainQueries. */
+export function ownedFrom(
+  vm: Vm,
+  xmlAnswer: BatchAnswer | undefined,
+  stateAnswer: BatchAnswer | undefined,
+): OwnedDomain | null {
+  const xml = xmlAnswer ? vm.virsh.found(xmlAnswer) : null;
   if (xml === null) return null;
+  const domState = stateAnswer ? vm.virsh.found(stateAnswer)?.trim() : undefined;
   const metadata = parseRumMetadata(xml);
   if (!metadata) {
     throw new RumError(
@@ -30,6 +46,6 @@ export async function ownedDomain(vm: Vm): Promise<OwnedDomain | null> {
       },
     );
   }
-  const state = domState ?? "shut off";
+  const state = (domState || "shut off") as DomainState;
   return { state, xml, metadata };
 }

@@ -5,7 +5,7 @@
 
 import { followProvision, provisionFailed } from "../guest/provision";
 import { waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
-import { guestRun, requireTarget } from "../guest/session";
+import { guestRun, requireTarget, type SeenDomain } from "../guest/session";
 import { log } from "../log";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
@@ -13,6 +13,8 @@ import type { Vm } from "./context";
 export interface ReadyOptions {
   /** Already running and ready before: just confirm the address and SSH. */
   quick: boolean;
+  /** The domain as the caller just saw it, so the quick check asks libvirt nothing. */
+  seen?: SeenDomain;
 }
 
 const echo = (kind: string) => (line: string) => log.log(`  [${kind}] ${line}`);
@@ -23,7 +25,7 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
   const state = await readState(vm.stateDir);
   if (opts.quick && state.firstBootDone) {
     // Already ready once: one command over the master connection confirms it.
-    const known = await requireTarget(vm).catch(() => null);
+    const known = await requireTarget(vm, opts.seen).catch(() => null);
     if (known && (await guestRun(known, ["true"], { timeoutMs: 15_000 })).exitCode === 0)
       return known.host;
   }

@@ -3,14 +3,12 @@
  * as text). A VM that does not exist is a normal answer, not an error.
  */
 import type { LoadedConfig } from "../config/load";
-import { allAddresses } from "../guest/address";
 import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forwards";
 import { isMasterRunning } from "../guest/master";
 import { sshNic, sshTarget, vmKeys } from "../guest/session";
 import { readState } from "../state/vm-state";
 import { openVm } from "./context";
-import { ownedDomain } from "./ownership";
-import { vmVolumes } from "./storage";
+import { inspectVm } from "./inspect";
 
 export interface VmStatus {
   name: string;
@@ -33,20 +31,14 @@ export async function status(
   opts: { connect?: string } = {},
 ): Promise<VmStatus> {
   const vm = openVm(loaded, opts.connect);
-  const refs = vm.nics.map((n) => ({
-    mac: n.mac,
-    ...("network" in n.source ? { network: n.source.network } : {}),
-  }));
-  // Each virsh call costs a connection to libvirt: ask everything at once.
-  const [existing, state, leases, volumes] = await Promise.all([
-    ownedDomain(vm),
+  // Every libvirt question in one virsh process: its connection is the cost.
+  const [seen, state] = await Promise.all([
+    inspectVm(vm, { addresses: true, volumes: true }),
     readState(vm.stateDir),
-    allAddresses(vm.virsh, vm.domain, refs).catch(() => refs.map((r) => ({ ...r, ip: null }))),
-    vmVolumes(vm).catch(() => []),
   ]);
+  const existing = seen.domain;
   const running = existing?.state === "running";
-  const addrs = running ? leases : refs.map((r) => ({ ...r, ip: null }));
-  const interfaces = addrs.map((a, i) => {
+  const interfaces = seen.addresses.map((a, i) => {
     const src = vm.nics[i]?.source;
     return { ...a, ...(src && "bridge" in src ? { bridge: src.bridge } : {}) };
   });
@@ -69,7 +61,7 @@ export async function status(
     interfaces,
     ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
     forwards,
-    volumes: existing ? volumes : [],
+    volumes: seen.volumes,
     provisioned: Boolean(state.firstBootDone),
     stateDir: vm.stateDir,
   };

@@ -62,9 +62,12 @@ export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string>
  * never listed or deleted.
  */
 export async function vmVolumes(vm: Vm): Promise<string[]> {
+  return ownVolumes(vm, await listVolumes(vm.virsh));
+}
+
+/** The names among a pool's volumes that are this VM's. */
+export function ownVolumes(vm: Vm, names: readonly string[]): string[] {
   const prefix = `${vm.domain}-`;
   const own = /^(root\.qcow2|seed-[0-9a-f]{12}\.iso|drive-[a-z0-9][a-z0-9_-]*\.qcow2)$/;
-  return (await listVolumes(vm.virsh)).filter(
-    (v) => v.startsWith(prefix) && own.test(v.slice(prefix.length)),
-  );
+  return names.filter((v) => v.startsWith(prefix) && own.test(v.slice(prefix.length)));
 }

@@ -22,9 +22,9 @@ import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
 import { domainSpec } from "./domain-spec";
 import { guestUserIds } from "./guest-ids";
+import { inspectVm } from "./inspect";
 import { resolveMounts } from "./mounts";
 import { prepareNics } from "./nics";
-import { ownedDomain } from "./ownership";
 import { preflight } from "./preflight";
 import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
@@ -102,7 +102,9 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   if (mounts.length > 0 && ids.mismatch) log.warn(ids.mismatch);
   // The first libvirt call: a dead or closed libvirt stops rum here, before any work.
   if (opts.reset) await resetVm(vm);
-  const existing = await ownedDomain(vm);
+  // With the addresses: a no-op `rum up` then needs no second virsh process.
+  const seen = await inspectVm(vm, { addresses: true });
+  const existing = seen.domain;
   await checkPortsFree(config.ports, { stateDir: vm.stateDir });
   const keys = await vmKeys(vm);
   const seed = buildSeed(seedInput(vm, keys, mounts));
@@ -122,7 +124,12 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
     }
     log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
     const wasReady = Boolean((await readState(vm.stateDir)).firstBootDone);
-    const address = opts.noWait ? null : await waitUntilReady(vm, { quick: true });
+    const address = opts.noWait
+      ? null
+      : await waitUntilReady(vm, {
+          quick: true,
+          seen: { state: existing.state, addresses: seen.addresses },
+        });
     if (address) await forwardPorts(vm, keys, address, false);
     return { vm, unchanged: wasReady, address };
   }

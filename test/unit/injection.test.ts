@@ -382,7 +382,11 @@ describe("accepted, then carried exactly", () => {
 });
 
 describe("argv reaching subprocesses", () => {
-  /** A fake `virsh` first on PATH: records its argv (count, then NUL-separated) and answers "not found". */
+  /**
+   * A fake `virsh` first on PATH: records its argv (count, then NUL-separated)
+   * and answers "not found", also to each command of a batch (one argument
+   * `cmd; echo M; echo --err M; …`, see src/host/virsh-batch.ts).
+   */
   function fakeVirsh(): { bin: string; log: string } {
     const bin = join(tmp, "bin");
     mkdirSync(bin, { recursive: true });
@@ -391,6 +395,18 @@ describe("argv reaching subprocesses", () => {
       join(bin, "virsh"),
       `#!/bin/sh
 printf '%s\\0' "$#" "$@" >>"$RUM_TEST_ARGV"
+for last; do :; done
+case "$last" in
+*";"*)
+  echo "$last" | tr ';' '\\n' | while read -r verb a b; do
+    case "$verb $a" in
+    "echo --err") echo "error: $b" >&2 ;;
+    "echo "*) printf '%s' "$a" ;;
+    *) echo "error: failed to get domain 'rum'" >&2 ;;
+    esac
+  done
+  exit 0 ;;
+esac
 echo "error: failed to get domain 'rum'" >&2
 exit 1
 `,
@@ -443,9 +459,11 @@ exit 1
         expect(argv.slice(0, 3)).toEqual(["-q", "-c", used]);
         expect(argv.filter((a) => a.includes("touch")).length).toBe(1);
       }
-      // The lookup that decides "absent" names the domain as its last, whole argument.
-      const lookup = calls.find((argv) => argv.includes("dumpxml"));
-      expect(lookup?.at(-1)).toBe(expected.domainName);
+      // The lookup that decides "absent" names the domain as one whole word of
+      // the batch script, which holds no quote a value could break out of.
+      const script = calls.find((argv) => argv.at(-1)?.includes("dumpxml"))?.at(-1) ?? "";
+      expect(script.split(/[\s;]+/)).toContain(expected.domainName);
+      expect(script).not.toMatch(/['"\\`$]/);
     }
     expect(expected.domainName).toMatch(/^rum-[a-z0-9-]+-[0-9a-f]{8}$/);
     expect(existsSync(PWNED)).toBe(false);

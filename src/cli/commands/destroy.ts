@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { log } from "../../log";
@@ -18,7 +19,7 @@ export default defineCommand({
   async run({ args }) {
     const loaded = await loadFromArgs(args);
     if (!args.yes) {
-      if (!(process.stdin.isTTY && process.stderr.isTTY)) {
+      if (!(isatty(0) && isatty(2))) {
         throw new UsageError(`refusing to destroy VM ${loaded.name} without confirmation`, {
           hint: "pass --yes (there is no terminal to ask on)",
         });

@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { colors } from "consola/utils";
 import {
@@ -68,7 +69,7 @@ async function configNeeds(args: { config?: string }, uri: string): Promise<Host
 }
 
 function fancyOutput(): boolean {
-  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  return Boolean(isatty(1)) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
 }
 
 /** One line per check, the fix under each failure, then a one-line verdict. */

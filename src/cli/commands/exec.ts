@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { inDirectory } from "../../guest/in-directory";
@@ -23,7 +24,7 @@ export default defineCommand({
     // The default mount is the working directory, as for login shells.
     const dir = vm.loaded.config.mounts.find((m) => m.default)?.target;
     const inDir = inDirectory(dir, command);
-    const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const tty = Boolean(isatty(0) && isatty(1));
     const argv = sshArgv({ ...target, sshCommand: "ssh" }, { command: inDir, tty, batch: true });
     const child = Bun.spawn(argv, { stdin: "inherit", stdout: "inherit", stderr: "inherit" });
     return child.exited;

@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { type ArgsDef, defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { clearCache, deleteCached, imageCacheDir, listCache } from "../../image/cache";
@@ -64,7 +65,7 @@ const pull = defineCommand({
     const progress = createProgressRenderer({
       label: src.shorthand ?? urlFileName(src.url),
       note: (m) => log.info(m),
-      tty: Boolean(process.stderr.isTTY) && !args.quiet,
+      tty: Boolean(isatty(2)) && !args.quiet,
     });
     const quiet = Boolean(args.quiet);
     const img = await ensureImage(args.image, {
@@ -109,7 +110,7 @@ const clear = defineCommand({
   async run({ args }) {
     const dir = imageCacheDir();
     if (!args.yes) {
-      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+      if (!isatty(0) || !isatty(2)) {
         throw new UsageError("refusing to clear the image cache without confirmation", {
           hint: "pass --yes",
         });

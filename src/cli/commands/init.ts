@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { defaultInitValues, initTarget, writeInitConfig } from "../../config/init";
 import type { InitValues } from "../../config/template";
@@ -26,8 +27,7 @@ export default defineCommand({
     initTarget({ path: args.config, force: args.force });
     const defaults = defaultInitValues(args.image);
     // The prompts draw on stdout and read keys from stdin: ask only when a person is there.
-    const interactive =
-      !args.defaults && process.stdin.isTTY && process.stdout.isTTY && process.stderr.isTTY;
+    const interactive = !args.defaults && isatty(0) && isatty(1) && isatty(2);
     const values = interactive ? await ask(defaults, args.image !== undefined) : defaults;
     const loaded = await writeInitConfig({ path: args.config, force: args.force, values });
     log.success(

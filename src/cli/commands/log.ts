@@ -8,7 +8,7 @@ import { followConsoleLog, readConsoleLog } from "../../vm/console-log";
 import { openVm, type Vm } from "../../vm/context";
 import { provisioningLogs, rumLogPath } from "../../vm/logs";
 import { connectArg, globalArgs } from "../args";
-import { printData } from "../output";
+import { printData, writeData } from "../output";
 import { loadFromArgs } from "../vm-args";
 
 async function follow(argv: string[]): Promise<number> {
@@ -40,7 +40,7 @@ export default defineCommand({
   async run({ args }) {
     const vm = openVm(await loadFromArgs(args), args.connect);
     if (args.follow) {
-      if (args.console) return followConsoleLog(vm, (t) => process.stdout.write(t));
+      if (args.console) return followConsoleLog(vm, writeData);
       if (args.rum) return follow(["tail", "-n", "+1", "-F", rumLogPath(vm)]);
       const logs = (["system", "boot"] as const)
         .filter((k) => vm.loaded.config.provision[k])
@@ -60,7 +60,7 @@ export default defineCommand({
         ),
       );
     }
-    if (args.console || args.all) process.stdout.write(await readConsoleLog(vm));
+    if (args.console || args.all) writeData(await readConsoleLog(vm));
     if (args.rum || args.all) {
       const path = rumLogPath(vm);
       printData(

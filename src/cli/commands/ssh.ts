@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { requireTarget } from "../../guest/session";
 import { sshArgv } from "../../guest/ssh-argv";
@@ -16,7 +17,7 @@ export default defineCommand({
     const vm = openVm(await loadFromArgs(args), args.connect);
     const target = await requireTarget(vm);
     const extra = afterDashDash(rawArgs);
-    const tty = extra.length === 0 && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const tty = extra.length === 0 && Boolean(isatty(0) && isatty(1));
     const child = Bun.spawn(sshArgv(target, { extra, tty }), {
       stdin: "inherit",
       stdout: "inherit",

@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
 import { createProgressRenderer } from "../../image/progress";
 import { log } from "../../log";
-import { progressStream } from "../../log-stream";
 import { attachConsole, canAttachConsole } from "../../vm/console";
 import { openVm } from "../../vm/context";
 import { up } from "../../vm/up";
@@ -33,7 +32,6 @@ export default defineCommand({
         ? {}
         : {
             progress: createProgressRenderer({
-              out: progressStream,
               label: loaded.config.image.base,
               note: (m) => log.info(m),
             }),

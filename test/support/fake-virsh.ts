@@ -1,0 +1,98 @@
+#!/usr/bin/env bun
+/**
+ * A `virsh` that answers like libvirt with one running rum domain, for tests
+ * that may not boot a VM. Every process appends its argv (one JSON line) to
+ * $FAKE_VIRSH_LOG. It reads a batch (`cmd; echo M; echo --err M; …`) the way
+ * the real virsh does and prints what the real one prints (formats copied
+ * from virsh 9.0: `-q` tables, `echo` without a newline, `error: …` lines).
+ * The domain is $FAKE_VIRSH_DOMAIN; its XML is the file $FAKE_VIRSH_XML;
+ * its NICs' DHCP lease is $FAKE_VIRSH_IP; its state is in the file
+ * $FAKE_VIRSH_STATE ("running"; `shutdown` makes it "in shutdown" for two
+ * more `domstate` answers, then "shut off"). Like virsh, each command's
+ * output is written as soon as it has run.
+ */
+import { appendFileSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+
+const env = process.env;
+const domain = env.FAKE_VIRSH_DOMAIN ?? "";
+const argv = process.argv.slice(2);
+appendFileSync(env.FAKE_VIRSH_LOG ?? "/dev/null", `${JSON.stringify(argv)}\n`);
+
+// Options before the command: -q, -c URI.
+let i = 0;
+while (argv[i]?.startsWith("-")) i += argv[i] === "-c" ? 2 : 1;
+const rest = argv.slice(i);
+// One argument holding `;` is a script; several are one command.
+const commands =
+  rest.length === 1
+    ? (rest[0] ?? "").split(";").map((c) => c.trim().split(/\s+/).filter(Boolean))
+    : [rest];
+
+let out = "";
+let err = "";
+let status = 0;
+
+/** The domain's state now; each answer moves a shutdown one step on. */
+function domstate(): string {
+  const file = env.FAKE_VIRSH_STATE ?? "";
+  const [state, left] = readFileSync(file, "utf8").trim().split(":");
+  if (state !== "in shutdown") return state ?? "running";
+  const n = Number(left);
+  writeFileSync(file, n > 0 ? `in shutdown:${n - 1}` : "shut off");
+  return n > 0 ? "in shutdown" : "shut off";
+}
+
+function answer(cmd: string[]): string | null {
+  const [verb, ...args] = cmd;
+  const positional = args.filter((a) => !a.startsWith("--"));
+  const notDomain = () => {
+    err += `error: failed to get domain '${positional[0]}'\n`;
+    return null;
+  };
+  switch (verb) {
+    case "echo":
+      if (args[0] === "--err") err += `error: ${args.slice(1).join(" ")}\n`;
+      else return args.join(" ");
+      return "";
+    case "domstate":
+      return positional[0] === domain ? `${domstate()}\n` : notDomain();
+    case "shutdown":
+      if (positional[0] !== domain) return notDomain();
+      writeFileSync(env.FAKE_VIRSH_STATE ?? "", "in shutdown:2");
+      return "Domain 'x' is being shutdown\n\n".replace("x", domain);
+    case "event":
+      // No lifecycle event in a fake: each wait times out (quickly).
+      Bun.sleepSync(100);
+      return "event loop timed out\nevents received: 0\n";
+    case "dumpxml":
+      return positional[0] === domain
+        ? readFileSync(env.FAKE_VIRSH_XML ?? "", "utf8")
+        : notDomain();
+    case "net-dhcp-leases": {
+      const mac = args[args.indexOf("--mac") + 1];
+      return ` 2026-11-30 05:09:58  ${mac}  ipv4  ${env.FAKE_VIRSH_IP}/24  guest  ff:56:50:4d:98:00:02:00:00:ab:11:86:27:e5:1a:ce:33:d1:0d\n`;
+    }
+    case "domifaddr":
+      err +=
+        "error: Failed to query for interfaces addresses\nerror: internal error: wrong nlmsg len\n";
+      return null;
+    case "vol-list":
+      return ` ${domain}-root.qcow2   /var/lib/libvirt/images/rum/${domain}-root.qcow2\n`;
+    default:
+      err += `error: fake virsh: unexpected command ${JSON.stringify(cmd)}\n`;
+      return null;
+  }
+}
+
+for (const cmd of commands) {
+  if (cmd.length === 0) continue;
+  const text = answer(cmd);
+  status = text === null ? 1 : 0;
+  out += text ?? "";
+  // virsh flushes after every command: a reader can act on an answer at once.
+  writeSync(1, out);
+  writeSync(2, err);
+  out = "";
+  err = "";
+}
+process.exit(status);
