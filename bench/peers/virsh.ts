@@ -42,8 +42,7 @@ export async function captureRum(domain: string, stateDir: string, dir: string):
   ).stdout.trim();
   const seed = join(dir, "seed.iso");
   copyFileSync(seedPath, seed);
-  for (const f of ["id_ed25519", "id_ed25519.pub", "known_hosts"])
-    copyFileSync(join(stateDir, f), join(dir, f));
+  for (const f of ["id_ed25519", "known_hosts"]) copyFileSync(join(stateDir, f), join(dir, f));
   const keys = {
     dir,
     clientKey: join(dir, "id_ed25519"),
