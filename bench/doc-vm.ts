@@ -50,7 +50,7 @@ type Row = {
 };
 
 /** The caveats of a verdict, from its numbers only; printed for a hit as for a miss. */
-export function caveats(row: Row, v: Verdict): string[] {
+function caveats(row: Row, v: Verdict): string[] {
   const out: string[] = [];
   const r = spread(row.rum);
   const b = spread(row.baseline);
@@ -117,7 +117,7 @@ function stretchTable(cold: VmResult["cold"]): string {
 }
 
 /** Which stretch holds most of the difference in median ready between rum and `other`. */
-export function gapSentence(rum: Round[], other: Round[], otherName: string): string {
+function gapSentence(rum: Round[], other: Round[], otherName: string): string {
   if (!rum.length || !other.length) return "";
   const gap = median(ready(rum)) - median(ready(other));
   const diffs = STRETCHES.map(
