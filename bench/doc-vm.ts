@@ -1,193 +1,273 @@
 /**
- * The VM part of docs/benchmarks.md, from bench/vm.ts's JSON: cold starts of
- * rum and its peers to the same "ready", the warm commands, graceful stops;
- * each target met or missed, with the reason where missed.
+ * The VM part of docs/benchmarks.md, from bench/vm.ts's result: cold starts
+ * of rum and its peers to the same "ready", the warm commands, graceful
+ * stops, and every target's verdict by one rule (lib/stats.ts), with caveats
+ * computed from the same numbers for hits and misses alike: no sentence here
+ * states a fact about the run that the data did not produce.
  */
-import type { Stat } from "./lib/proc";
-import type { RumCold, RumWarm } from "./rum-vm";
+import { median, overlaps, spread, type Verdict, verdict } from "./lib/stats";
+import type { ContenderKey, Round, VmResult } from "./lib/vm-result";
 
-type Cold = {
-  readyS: number;
-  leaseS: number;
-  portS: number;
-  sshS: number;
-  cloudInitS: number;
-  upS?: number;
+/** Where the result came from: this run, or a kept file of an earlier one. */
+export type Provenance = { reusedFrom?: string };
+
+const s1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—");
+const ms0 = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : "—");
+const pct = (x: number) => `${Math.abs(x * 100).toFixed(1)} %`;
+const range = (xs: number[], f: (x: number) => string) => {
+  const s = spread(xs);
+  return s.n ? `${f(s.median)} (${f(s.min)}–${f(s.max)}, n=${s.n})` : "not measured";
 };
-export type VmResult = {
-  coldRuns: number;
-  roundsDone: number;
-  warmRuns: number;
-  quietWaitLeft: string[];
-  contention: string[];
-  rum: { cold: RumCold[]; down: number[]; warm: RumWarm | null };
-  virsh: { cold: Cold[]; stop: number[]; domstate: Stat | null };
-  virtInstall: { cold: Cold[] };
-  vagrant: { cold: Cold[]; halt: number[]; status: Stat | null; sshC: Stat | null };
-  errors: string[];
-  disturbed?: string[];
-  cleanupFailures: string[];
+const secs = (xs: number[]) => range(xs, (x) => `${s1(x)} s`);
+const msr = (xs: number[]) => range(xs, (x) => ms0(x));
+
+const NAMES: Record<ContenderKey, string> = {
+  rum: "`rum up -d`",
+  handTyped: "hand-typed: `qemu-img` overlay + rum's seed and domain XML + `virsh define/start`",
+  virtInstall: "`virt-install --import --cloud-init`",
+  vagrant: "`vagrant up` (box already in the pool)",
 };
 
-const ok = (met: boolean) => (met ? "met" : "**missed**");
-/** met/missed when both sides were measured, else says which was not. */
-const okIf = (a: number, b: number, met: boolean) =>
-  Number.isNaN(a) || Number.isNaN(b) ? "not measured (see below)" : ok(met);
-const med = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const secs = (xs: number[]) =>
-  xs.length === 0
-    ? "—"
-    : `${med(xs).toFixed(1)} s (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}, n=${xs.length})`;
-const ms = (s: Stat | null) => (s ? `${s.medianMs} ms (${s.minMs}–${s.maxMs})` : "—");
-const x = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : "—");
+const SHORT: Record<ContenderKey, string> = {
+  rum: "rum",
+  handTyped: "hand-typed",
+  virtInstall: "virt-install",
+  vagrant: "vagrant",
+};
 
-const DOWN_WHY = `
-Why \`rum down\` can miss here: it sends the same ACPI shutdown and waits for "shut off" the same
-way (domstate polled every 250 ms, against 100 ms here); on top it pays its own start-up (the \`rum --version\` row) and closing the SSH master, well
-under a second. With one stop each, on different guests at different moments under load, the
-rest of the gap is the guest's own shutdown; more rounds on a quiet host are needed to show it
-with a measurement (not done in this run).
-`;
+/** A target row: the numbers it is judged on and how they are shown. */
+type Row = {
+  what: string;
+  rum: number[];
+  baseline: number[];
+  baselineName: string;
+  target: number;
+  show: (xs: number[]) => string;
+  /** Seconds a milestone or stop can be seen late by polling; adds a resolution caveat. */
+  resolutionS?: number;
+  /** What one of rum's numbers is: a round, or a round's median of warm runs. */
+  rumUnit: string;
+};
 
-/** rum's phase durations turned into the same cumulative milestones the waits record. */
-function rumMilestones(c: RumCold): Cold {
-  let t = 0;
-  const at: Record<string, number> = {};
-  for (const p of c.phases) {
-    t += p.seconds;
-    for (const [key, re] of [
-      ["leaseS", /IP address/],
-      ["portS", /SSH port/],
-      ["sshS", /SSH login/],
-      ["cloudInitS", /cloud-init/],
-    ] as const)
-      if (re.test(p.phase)) at[key] = t;
+/** The caveats of a verdict, from its numbers only; printed for a hit as for a miss. */
+function caveats(row: Row, v: Verdict): string[] {
+  const out: string[] = [];
+  const r = spread(row.rum);
+  const b = spread(row.baseline);
+  if (v.state === "no verdict") return [`no verdict: ${v.reason}`];
+  const margin = 1 - v.worstRatio;
+  out.push(
+    v.state === "met"
+      ? `rum's worst ${row.rumUnit} is ${pct(margin)} under the limit`
+      : `rum's worst ${row.rumUnit} is ${pct(margin)} over the limit; its median is ${v.medianRatio.toFixed(2)}× the baseline's (target ${row.target}×)`,
+  );
+  out.push(
+    overlaps(row.rum, row.baseline)
+      ? `the ranges overlap (rum ${row.show([r.min])}–${row.show([r.max])}, ${row.baselineName} ${row.show([b.min])}–${row.show([b.max])})`
+      : `the ranges do not overlap (rum ${row.show([r.min])}–${row.show([r.max])}, ${row.baselineName} ${row.show([b.min])}–${row.show([b.max])})`,
+  );
+  const bSpread = (b.max - b.min) / b.median;
+  if (bSpread > Math.abs(margin))
+    out.push(
+      `the baseline's own spread (${pct(bSpread)} of its median) is wider than the margin (${pct(margin)})`,
+    );
+  if (row.resolutionS !== undefined) {
+    const marginS = Math.abs(v.limit - r.max);
+    if (marginS <= row.resolutionS)
+      out.push(
+        `the margin (${(marginS * 1000).toFixed(0)} ms) is within one poll interval (${(row.resolutionS * 1000).toFixed(0)} ms): polling alone could flip it`,
+      );
   }
-  return {
-    readyS: c.readyS,
-    leaseS: at.leaseS ?? 0,
-    portS: at.portS ?? 0,
-    sshS: at.sshS ?? 0,
-    cloudInitS: at.cloudInitS ?? 0,
-  };
+  out.push(`n = ${r.n} for rum, ${b.n} for the baseline`);
+  return out;
 }
 
-function coldRow(name: string, runs: Cold[], hand: number, note = ""): string {
-  if (runs.length === 0) return `| ${name} | not measured (see below) | | | | | |`;
-  const m = (k: keyof Cold) => med(runs.map((r) => r[k] ?? Number.NaN)).toFixed(1);
-  const ready = runs.map((r) => r.readyS);
-  return `| ${name} | ${secs(ready)} | ${x(med(ready), hand)} | ${m("leaseS")} s | ${m("portS")} s | ${m("sshS")} s | ${m("cloudInitS")} s${note} |`;
+function verdictRow(row: Row): string {
+  const v = verdict(row.rum, row.baseline, row.target);
+  const state = v.state === "met" ? "met" : v.state === "missed" ? "**missed**" : "no verdict";
+  const worst = row.rum.length ? row.show([Math.max(...row.rum)]) : "—";
+  return `| ${row.what} | ${worst} | ${row.show([median(row.baseline)])} | ${row.target}× → ${Number.isFinite(v.limit) ? row.show([v.limit]) : "—"} | ${state} | ${caveats(row, v).join("; ")} |`;
 }
 
-export function vmSection(v: VmResult, statusWhy: string): string {
-  const rum = v.rum.cold.map(rumMilestones);
-  const rumReady = med(rum.map((r) => r.readyS));
-  const hand = med(v.virsh.cold.map((r) => r.readyS));
-  const vi = med(v.virtInstall.cold.map((r) => r.readyS));
-  const vg = med(v.vagrant.cold.map((r) => r.readyS));
-  const w = v.rum.warm;
-  const down = med(v.rum.down);
-  const stop = med(v.virsh.stop);
-  const vgUp = v.vagrant.cold.map((r) => r.upS ?? Number.NaN);
-  const noopBase = w ? w.virshDomstate.medianMs + w.sshOverMaster.medianMs : Number.NaN;
-  const quiet =
-    v.contention.length === 0
-      ? "No other guest ran on the host during the VM part."
-      : `**Contention:** other guests ran on the host during part of the run (${v.contention.join(", ")}); their CPU use slows every contender that overlapped them.`;
-  return `## rum against its peers (test image, software emulation, 2 vCPUs, 1 GiB)
+const ready = (rs: Round[]) => rs.map((r) => r.readyS);
 
-Cold start: ${v.roundsDone} round${v.roundsDone === 1 ? "" : "s"}${v.roundsDone < v.coldRuns ? ` (of ${v.coldRuns} planned; the time budget ended the rest)` : ""}; in each, every contender boots the same Debian 12 test image (cached:
-a copy already on the libvirt host) once, one guest at a time, the first contender rotating per round.
-"Ready" is the same for all: SSH login works and \`cloud-init status --wait\` has returned. The
-hand-typed baseline and the two peers get the same seed content rum writes (user + client key,
-a pinned ed25519 host key, DHCP network-config); the time starts at their first command (making keys
-and the seed is their work too). Milestones are seconds from the start (rum's from its phases).
-${quiet}${v.disturbed?.length ? `\n**Disturbed runs** (libvirtd or the default network was restarted by another process while the guest booted, so its tap fell off the bridge and the boot waited for a lease until the tap was put back; these times are left out of the rows above, since they time the outage, not the tool): ${v.disturbed.join("; ")}.` : ""}
-
-| contender | ready: median (min–max) | vs hand-typed | DHCP lease | port 22 | SSH login | cloud-init done |
-|---|---|---|---|---|---|---|
-${coldRow("`rum up -d`", rum, hand)}
-${coldRow("hand-typed: `qemu-img` + `cloud-localds` + `virsh define/start`, waits polled every 0.1–0.25 s", v.virsh.cold, hand)}
-${coldRow("`virt-install --import --cloud-init`, then the same waits", v.virtInstall.cold, hand)}
-${coldRow(`\`vagrant up\`${vgUp.length ? ` (returned at ${med(vgUp).toFixed(1)} s)` : ""}, then \`cloud-init status --wait\``, v.vagrant.cold, hand)}
-
-| target | | |
-|---|---|---|
-| rum ≤ 1.03× hand-typed | ${x(rumReady, hand)} | ${okIf(rumReady, hand, rumReady <= 1.03 * hand)} |
-| rum faster than virt-install | ${rumReady.toFixed(1)} s vs ${vi.toFixed(1)} s | ${okIf(rumReady, vi, rumReady < vi)} |
-| rum faster than vagrant-libvirt | ${rumReady.toFixed(1)} s vs ${vg.toFixed(1)} s | ${okIf(rumReady, vg, rumReady < vg)} |
-
-Where rum's cold start goes (medians over the rounds): ${phaseMedians(v.rum.cold)}.
-${rumReady > 1.03 * hand ? coldWhy(v.rum.cold, rum, v.virsh.cold) : ""}${rumReady >= vi ? viWhy(rum, v.virsh.cold, v.virtInstall.cold) : ""}
-## On a running guest (${v.warmRuns} runs each; vagrant ${Math.min(v.warmRuns, 5)}: a second or more per call)
-
-| what | rum | baselines (same run) | ratio | target | |
-|---|---|---|---|---|---|
-| warm \`rum exec -- true\` | ${ms(w?.execWarm ?? null)} | fresh \`ssh … true\`: ${ms(w?.sshFresh ?? null)}; \`vagrant ssh -c true\`: ${ms(v.vagrant.sshC)} | ${x(w?.execWarm.medianMs ?? Number.NaN, w?.sshFresh.medianMs ?? Number.NaN)} | ≤ 0.2× fresh ssh | ${ok(!!w && w.execWarm.medianMs <= 0.2 * w.sshFresh.medianMs)} |
-| (the floor under it) | — | \`ssh\` over the master: ${ms(w?.sshOverMaster ?? null)} | ${x(w?.execWarm.medianMs ?? Number.NaN, w?.sshOverMaster.medianMs ?? Number.NaN)} | ≤ 1.3× ssh over the master | ${ok(!!w && w.execWarm.medianMs <= 1.3 * w.sshOverMaster.medianMs)} |
-| \`rum status\` | ${ms(w?.status ?? null)} | \`virsh domstate\`: ${ms(w?.virshDomstate ?? null)}; \`vagrant status\`: ${ms(v.vagrant.status)} | ${x(w?.status.medianMs ?? Number.NaN, w?.virshDomstate.medianMs ?? Number.NaN)} | ≤ 1.5× domstate | ${ok(!!w && w.status.medianMs <= 1.5 * w.virshDomstate.medianMs)} |
-| no-op \`rum up\` | ${ms(w?.noopUp ?? null)} | domstate + ssh over master: ${Math.round(noopBase)} ms | ${x(w?.noopUp.medianMs ?? Number.NaN, noopBase)} | ≤ 1.5× | ${ok(!!w && w.noopUp.medianMs <= 1.5 * noopBase)} |
-${w && w.noopUp.medianMs > 1.5 * noopBase ? `\nWhy the no-op \`rum up\` can miss: its libvirt questions are one \`virsh\` process like the baseline's, but it also starts itself and checks rum.toml (the \`rum validate\` row above) and builds the seed and domain definition to compare with the running one.\n` : ""}${w && w.status.medianMs > 1.5 * w.virshDomstate.medianMs ? statusWhy : ""}
-## Graceful stop (ACPI, right after the cold start's ready; n per contender)
-
-| contender | time to shut off | vs \`virsh shutdown\` + wait | target | |
-|---|---|---|---|---|
-| \`rum down\` | ${secs(v.rum.down)} | ${x(down, stop)} | within 10 % | ${okIf(down, stop, down <= 1.1 * stop)} |
-| \`virsh shutdown\` + \`domstate\` polled every 0.1 s | ${secs(v.virsh.stop)} | 1× | | |
-| \`vagrant halt\` | ${secs(v.vagrant.halt)} | ${x(med(v.vagrant.halt), stop)} | | |
-${down > 1.1 * stop ? DOWN_WHY : ""}
-Why the peers take longer where they do: \`vagrant status\` and \`vagrant ssh -c\` start Ruby and
-load Vagrant with its plugins on every call (over a second before any libvirt or SSH work);
-\`vagrant up\` adds its own steps (box and pool checks, network lookup, SSH readiness through its
-communicator) around the same boot; \`vagrant halt\` first halts through SSH (guest detection runs a
-series of commands over SSH, then \`shutdown -h now\`) and then checks the state once a second.
-virt-install returns as soon as the domain runs; everything after that is the guest and the waits.
-${v.errors.length ? `\nFailures during the run (the rows above hold only the runs that worked):\n\n${v.errors.map((e) => `- \`${e.split("\n")[0]}\``).join("\n")}\n` : ""}${v.cleanupFailures.length ? `\nClean-up steps that failed: ${v.cleanupFailures.join("; ")}\n` : ""}`;
+function coldRow(key: ContenderKey, rs: Round[]): string {
+  if (rs.length === 0) return `| ${NAMES[key]} | not measured (see failures) | | | | | | |`;
+  const m = (f: (r: Round) => number) => s1(median(rs.map(f)));
+  const first = rs.filter((r) => r.position === 0).map((r) => r.round + 1);
+  return `| ${NAMES[key]} | ${secs(ready(rs))} | ${m((r) => r.leaseS)} | ${m((r) => r.portS)} | ${m((r) => r.sshS)} | ${m((r) => r.cloudInitS)} | ${m((r) => r.returnedS)} | ${first.length ? first.join(", ") : "—"} |`;
 }
 
-function phaseMedians(runs: RumCold[]): string {
-  const names = runs[0]?.phases.map((p) => p.phase.replace(/ on [\d.]+$/, "")) ?? [];
+/** Median length of each stretch between milestones, per contender: where the time goes. */
+const STRETCHES: [string, (r: Round) => number][] = [
+  ["first command → lease", (r) => r.leaseS],
+  ["lease → port 22", (r) => r.portS - r.leaseS],
+  ["port 22 → SSH login", (r) => r.sshS - r.portS],
+  ["SSH login → cloud-init done", (r) => r.cloudInitS - r.sshS],
+  ["cloud-init done → ready", (r) => r.readyS - r.cloudInitS],
+];
+
+function stretchTable(cold: VmResult["cold"]): string {
+  const keys = (Object.keys(cold) as ContenderKey[]).filter((k) => cold[k].length);
+  const head = `| stretch (median s) | ${keys.map((k) => SHORT[k]).join(" | ")} |\n|---|${keys.map(() => "---").join("|")}|`;
+  const rows = STRETCHES.map(
+    ([name, f]) => `| ${name} | ${keys.map((k) => s1(median(cold[k].map(f)))).join(" | ")} |`,
+  );
+  return [head, ...rows].join("\n");
+}
+
+/** Which stretch holds most of the difference in median ready between rum and `other`. */
+function gapSentence(rum: Round[], other: Round[], otherName: string): string {
+  if (!rum.length || !other.length) return "";
+  const gap = median(ready(rum)) - median(ready(other));
+  const diffs = STRETCHES.map(
+    ([name, f]) => [name, median(rum.map(f)) - median(other.map(f))] as const,
+  );
+  const [name, d] = diffs.reduce((a, b) => (Math.abs(b[1]) > Math.abs(a[1]) ? b : a));
+  return `rum's median ready is ${s1(Math.abs(gap))} s ${gap > 0 ? "behind" : "ahead of"} ${otherName}'s; the stretch that differs most is ${name} (${d > 0 ? "+" : ""}${s1(d)} s for rum).`;
+}
+
+function phaseMedians(runs: VmResult["rumPhases"]): string {
+  const names = runs[0]?.map((p) => p.phase.replace(/ on [\d.]+$/, "")) ?? [];
   return names
-    .map((n, i) => `${n} ${med(runs.map((r) => r.phases[i]?.seconds ?? Number.NaN)).toFixed(1)} s`)
+    .map((n, i) => `${n} ${s1(median(runs.map((r) => r[i]?.seconds ?? Number.NaN)))} s`)
     .join("; ");
 }
 
-/**
- * Why rum missed 1.03× hand-typed, from the same run: rum's own work before the
- * guest runs, and lease-to-ready on both sides; what is left is the guest's
- * boot to its DHCP request, during which rum only polls.
- */
-function coldWhy(raw: RumCold[], rum: Cold[], hand: Cold[]): string {
-  const own = med(
-    raw.map((c) =>
-      c.phases.filter((p) => !/^waiting/.test(p.phase)).reduce((a, p) => a + p.seconds, 0),
-    ),
-  );
-  const tail = (rs: Cold[]) => med(rs.map((r) => r.readyS - r.leaseS));
-  const lease = (rs: Cold[]) => med(rs.map((r) => r.leaseS));
-  const gap = med(rum.map((r) => r.readyS)) - med(hand.map((r) => r.readyS));
-  const leaseGap = lease(rum) - lease(hand);
-  const facts = `Why rum misses 1.03× here: rum's own steps before the guest runs take ${own.toFixed(1)} s;
-from the DHCP lease to ready rum took ${tail(rum).toFixed(1)} s and the hand-typed script ${tail(hand).toFixed(1)} s.`;
-  if (leaseGap < 0.8 * gap)
-    return `\n${facts} Most of the ${gap.toFixed(1)} s gap comes after the lease, in rum's waits: that is rum's to fix.\n`;
-  return `
-${facts} ${leaseGap.toFixed(1)} s of the ${gap.toFixed(1)} s gap is in the guest's boot up to its DHCP request
-(${lease(rum).toFixed(1)} s vs ${lease(hand).toFixed(1)} s), where rum does nothing but poll for the lease every 250 ms:
-the guests booted at different moments, and under software emulation on 2 cores whatever else
-runs then slows one boot more than the other.
-`;
-}
+const perRound = (v: VmResult, k: keyof VmResult["warm"][number]) =>
+  v.warm.map((w) => median(w[k]));
+const all = (v: VmResult, k: keyof VmResult["warm"][number]) => v.warm.flatMap((w) => w[k]);
 
-/** Why virt-install was ready first: which stretch of the guest's boot differed. */
-function viWhy(rum: Cold[], hand: Cold[], vi: Cold[]): string {
-  const stretch = (rs: Cold[]) => med(rs.map((r) => r.portS - r.leaseS));
-  return `
-Why virt-install can be ready first: the difference is inside the guest, between its DHCP lease
-and sshd listening (rum ${stretch(rum).toFixed(1)} s, hand-typed ${stretch(hand).toFixed(1)} s, virt-install ${stretch(vi).toFixed(1)} s), where
-every contender only polls port 22. virt-install's guest runs on a domain of its own making
-(virt-install's device and CPU defaults), while rum's and the hand-typed one match; with one round
-each this is not yet separated from boot-to-boot noise under emulation.
-`;
+export function vmSection(v: VmResult, from: Provenance): string {
+  const poll = v.pollMs;
+  const res = Math.max(poll.lease, poll.port, poll.ssh) / 1000;
+  const rumReady = ready(v.cold.rum);
+  const ms = (xs: number[]) => (xs.length ? ms0(xs[0] as number) : "—");
+  const sec = (xs: number[]) => (xs.length ? `${s1(xs[0] as number)} s` : "—");
+  const rows: Row[] = [
+    ...(
+      [
+        ["handTyped", 1.02, "hand-typed"],
+        ["virtInstall", 0.9, "virt-install"],
+        ["vagrant", 0.75, "vagrant-libvirt"],
+      ] as const
+    ).map(([k, target, name]) => ({
+      what: `cold \`rum up -d\` to ready ≤ ${target}× ${name}`,
+      rum: rumReady,
+      baseline: ready(v.cold[k]),
+      baselineName: name,
+      target,
+      show: sec,
+      resolutionS: res,
+      rumUnit: "round",
+    })),
+    {
+      what: "`rum down` ≤ 1.05× `virsh shutdown` + polled wait",
+      rum: v.stop.rum,
+      baseline: v.stop.virsh,
+      baselineName: "virsh",
+      target: 1.05,
+      show: sec,
+      resolutionS: v.stopPollMs / 1000,
+      rumUnit: "round",
+    },
+    {
+      what: "warm `rum exec -- true` ≤ 1.3× ssh over the master",
+      rum: perRound(v, "execWarm"),
+      baseline: all(v, "sshOverMaster"),
+      baselineName: "ssh over the master",
+      target: 1.3,
+      show: ms,
+      rumUnit: "round's median",
+    },
+    {
+      what: "`rum status` ≤ 1.5× `virsh domstate`",
+      rum: perRound(v, "status"),
+      baseline: all(v, "virshDomstate"),
+      baselineName: "domstate",
+      target: 1.5,
+      show: ms,
+      rumUnit: "round's median",
+    },
+    {
+      what: "`rum status`, VM never created, ≤ 1.2× `virsh domstate` of a missing domain",
+      rum: perRound(v, "statusMissing"),
+      baseline: all(v, "virshDomstateMissing"),
+      baselineName: "domstate",
+      target: 1.2,
+      show: ms,
+      rumUnit: "round's median",
+    },
+    {
+      what: "no-op `rum up` ≤ 1.5× (`virsh domstate` then ssh over the master, one sequence)",
+      rum: perRound(v, "noopUp"),
+      baseline: all(v, "noopBaseline"),
+      baselineName: "the sequence",
+      target: 1.5,
+      show: ms,
+      rumUnit: "round's median",
+    },
+  ];
+  const imported = v.rumPhases.some((ps) => ps.some((p) => /importing base image/.test(p.phase)));
+  const provenance = from.reusedFrom
+    ? `**Reused result**: read from \`${from.reusedFrom}\`, measured with rum at ${v.revision} on ${v.date.slice(0, 16).replace("T", " ")} UTC — not the same run, revision or moment as the table above.`
+    : `Measured in this run, rum at ${v.revision}, ${v.date.slice(0, 16).replace("T", " ")} UTC.`;
+  const quiet = v.contention.length
+    ? `**Contention:** other guests ran on the host during part of the run (${v.contention.join(", ")}); their CPU use slows every contender that overlapped them.`
+    : "No other guest ran on the host during the VM part.";
+  const order = Array.from(
+    { length: v.roundsDone },
+    (_, r) =>
+      `round ${r + 1}: ${(Object.keys(v.cold) as ContenderKey[])
+        .filter((k) => v.cold[k].some((x) => x.round === r))
+        .sort(
+          (a, b) =>
+            (v.cold[a].find((x) => x.round === r)?.position ?? 0) -
+            (v.cold[b].find((x) => x.round === r)?.position ?? 0),
+        )
+        .join(" → ")}`,
+  ).join("; ");
+  const w = v.warm;
+  return `## rum against its peers (test image, software emulation, 2 vCPUs, 1 GiB)
+
+${provenance}
+
+Cold start: ${v.roundsDone} round${v.roundsDone === 1 ? "" : "s"}${v.roundsDone < v.rounds ? ` (of ${v.rounds} planned; the time budget ended the rest)` : ""}; in each, every contender boots the same Debian 12 test image once, one guest at a time, the first contender rotating per round (${order || "none"}). Every contender's image is on the libvirt host before its clock starts (the peers' base next to their disks, rum's base imported into its pool, vagrant's box added and in its pool).
+One observer times every contender, rum included: started just before the contender's first command and running beside it, it polls libvirt's lease file for a new lease every ${poll.lease} ms, port 22 every ${poll.port} ms, an SSH login every ${poll.ssh} ms, then runs \`cloud-init status --wait\`; milestones are seconds from the first command on that one clock. **Ready** is the later of cloud-init done and the contender's last command returning. The hand-typed baseline is given rum's own domain XML and seed (so its seed and keys cost it nothing); virt-install and vagrant make keys and a seed with the same content inside their time.
+**Verdicts:** a target is met only when rum's worst round (for warm commands: its worst round's median) is within target × the baseline's median, on unrounded numbers; fewer than 3 rounds give no verdict. Caveats are computed from the same numbers, for hits and misses alike.
+${quiet}${imported ? "\n**rum imported its base image inside a timed run** (a phase below says so): the untimed import did not take." : ""}${v.disturbed.length ? `\n**Disturbed runs** (libvirtd or the default network's dnsmasq was restarted by another process during them; left out of every row): ${v.disturbed.join("; ")}.` : ""}
+
+| contender | ready: median (min–max, n) | lease | port 22 | SSH login | cloud-init done | returned | went first in round |
+|---|---|---|---|---|---|---|---|
+${(Object.keys(v.cold) as ContenderKey[]).map((k) => coldRow(k, v.cold[k])).join("\n")}
+
+Milestone columns are medians in seconds. rum's own phase times (medians, from its output, for context): ${phaseMedians(v.rumPhases) || "—"}.
+
+${stretchTable(v.cold)}
+
+${[gapSentence(v.cold.rum, v.cold.handTyped, "hand-typed"), gapSentence(v.cold.rum, v.cold.virtInstall, "virt-install"), gapSentence(v.cold.rum, v.cold.vagrant, "vagrant-libvirt")].filter(Boolean).join("\n")}
+
+## On a running guest (${v.warmRuns} runs each per round, taken in turn, on rum's guest)
+
+| what | rum: median (min–max, n) | baselines, same rounds |
+|---|---|---|
+| warm \`rum exec -- true\` | ${msr(all(v, "execWarm"))} | ssh over the master (the floor): ${msr(all(v, "sshOverMaster"))}; fresh ssh login: ${msr(all(v, "sshFresh"))}; \`vagrant ssh -c true\`: ${msr(v.vagrantWarm.sshC)} |
+| \`rum status\` | ${msr(all(v, "status"))} | \`virsh domstate\`: ${msr(all(v, "virshDomstate"))}; \`vagrant status\`: ${msr(v.vagrantWarm.status)} |
+| \`rum status\`, VM never created | ${msr(all(v, "statusMissing"))} | \`virsh domstate\` of a missing domain: ${msr(all(v, "virshDomstateMissing"))} |
+| no-op \`rum up -d\` | ${msr(all(v, "noopUp"))} | \`virsh domstate\` then ssh over the master, timed as one: ${msr(all(v, "noopBaseline"))} |
+${w.length ? "" : "\nThe warm commands were not measured (see failures).\n"}
+## Graceful stop (ACPI, right after ready, every round)
+
+| contender | time to shut off |
+|---|---|
+| \`rum down\` | ${secs(v.stop.rum)} |
+| \`virsh shutdown\` + \`domstate\` polled every ${v.stopPollMs} ms (hand-typed guest: rum's definition) | ${secs(v.stop.virsh)} |
+| \`vagrant halt\` | ${secs(v.stop.vagrant)} |
+
+## Targets
+
+| target | rum's worst | baseline median | limit | | caveats (computed) |
+|---|---|---|---|---|---|
+${rows.map(verdictRow).join("\n")}
+${v.errors.length ? `\nFailures during the run (the rows above hold only the runs that worked):\n\n${v.errors.map((e) => `- \`${e.split("\n")[0]}\``).join("\n")}\n` : ""}${v.cleanupFailures.length ? `\nClean-up steps that failed: ${v.cleanupFailures.join("; ")}\n` : ""}`;
 }

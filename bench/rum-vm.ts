@@ -1,35 +1,44 @@
 /**
  * rum's side of the VM benchmarks, on the e2e test image with the same guest
  * size as the peers (2 vCPUs, 1 GiB, 4 GiB disk, domain type qemu): a cold
- * `rum up -d` with its phases, the warm commands against their hand-typed
+ * `rum up -d` (timed by the poller like every contender; rum's own phase
+ * times kept beside), the warm commands against their hand-typed
  * equivalents on the same guest, and `rum down`. rum keeps its state in a
  * private HOME, so nothing of the user's is read or touched.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "pathe";
+import { controlPathFor } from "../src/guest/ssh-control-path";
 import { VIRSH } from "./lib/guest";
-import { must, type RunOptions, run, type Stat, sample } from "./lib/proc";
+import { must, type RunOptions, run } from "./lib/proc";
+import type { Contender } from "./peers/virsh";
 
 const rumBin = resolve(import.meta.dir, "../dist/rum");
 const rum = (...args: string[]) => [rumBin, ...args];
 
-export type RumCold = { readyS: number; phases: { phase: string; seconds: number }[] };
-export type RumWarm = {
-  execWarm: Stat;
-  sshFresh: Stat;
-  sshOverMaster: Stat;
-  status: Stat;
-  virshDomstate: Stat;
-  noopUp: Stat;
+export type Phase = { phase: string; seconds: number };
+
+/** Warm samples of one round, ms, taken in turn so load drifts hit all alike. */
+export type Warm = {
+  execWarm: number[];
+  sshOverMaster: number[];
+  sshFresh: number[];
+  status: number[];
+  virshDomstate: number[];
+  statusMissing: number[];
+  virshDomstateMissing: number[];
+  noopUp: number[];
+  /** `virsh domstate` then ssh over the master, timed as one sequence. */
+  noopBaseline: number[];
 };
 
-/** A private HOME with the bench rum.toml; returns how to run rum in it. */
-export function rumProject(work: string, image: string): RunOptions {
-  const home = join(work, "rum");
+/** A private HOME with the bench rum.toml named `name`; returns how to run rum in it. */
+export function rumProject(work: string, image: string, name = "bench"): RunOptions {
+  const home = join(work, name);
   mkdirSync(home, { recursive: true });
   writeFileSync(
     join(home, "rum.toml"),
-    `name = "bench"\n[image]\nbase = "${image}"\n[resources]\ncpus = 2\nmemory_mb = 1024\ndisk = "4G"\n[network]\nip_wait_timeout_s = 900\n[advanced]\ndomain_type = "qemu"\n`,
+    `name = "${name}"\n[image]\nbase = "${image}"\n[resources]\ncpus = 2\nmemory_mb = 1024\ndisk = "4G"\n[network]\nip_wait_timeout_s = 900\n[advanced]\ndomain_type = "qemu"\n`,
   );
   const env = {
     ...process.env,
@@ -41,19 +50,43 @@ export function rumProject(work: string, image: string): RunOptions {
   return { cwd: home, env };
 }
 
-export async function rumCold(p: RunOptions): Promise<RumCold> {
-  const cold = await must(rum("up", "-d"), p);
-  const phases = [...cold.stderr.matchAll(/✔ (.+) \((\d+\.\d)s\)/g)].map((m) => ({
-    phase: m[1] as string,
-    seconds: Number(m[2]),
-  }));
-  return { readyS: Math.round(cold.ms / 100) / 10, phases };
+/** Where rum keeps the state (keys, known_hosts, SSH master) of `domain`. */
+export const rumStateDir = (p: RunOptions, domain: string) =>
+  join(p.cwd as string, "data", "rum", domain);
+
+/** A cold `rum up -d`; rum's phases land in `phases` when it returns. */
+export function rumCold(p: RunOptions, phases: Phase[]): Contender {
+  return {
+    // rum names its domain rum-<name>-<id>; the keys are in its state folder once it made them.
+    target: {
+      isOwn: (d) => d.startsWith("rum-bench-"),
+      keys: (d) => {
+        const dir = rumStateDir(p, d);
+        const known = join(dir, "known_hosts");
+        return Bun.file(known).size > 0
+          ? { dir, clientKey: join(dir, "id_ed25519"), knownHosts: known, alias: d }
+          : undefined;
+      },
+    },
+    commands: async () => {
+      const cold = await must(rum("up", "-d"), p);
+      for (const m of cold.stderr.matchAll(/✔ (.+) \((\d+\.\d)s\)/g))
+        phases.push({ phase: m[1] as string, seconds: Number(m[2]) });
+    },
+  };
 }
 
-/** Warm commands on the running guest, each against its baseline in the same minute. */
-export async function rumWarm(p: RunOptions, runs: number): Promise<RumWarm> {
+export async function rumDomain(p: RunOptions): Promise<string> {
+  return JSON.parse((await must(rum("status", "--json"), p)).stdout).domain as string;
+}
+
+/**
+ * Warm commands on the running guest, each against its baseline, `runs`
+ * times in turn. `missing` is a project whose VM was never created.
+ */
+export async function rumWarm(p: RunOptions, missing: RunOptions, runs: number): Promise<Warm> {
   const s = JSON.parse((await must(rum("status", "--json"), p)).stdout);
-  const stateDir = join(p.cwd as string, "data", "rum", s.domain);
+  const stateDir = rumStateDir(p, s.domain);
   const o = (v: string) => ["-o", v];
   const ssh = [
     "ssh",
@@ -66,29 +99,43 @@ export async function rumWarm(p: RunOptions, runs: number): Promise<RumWarm> {
     ...o("LogLevel=ERROR"),
   ];
   const dest = `${s.ssh.user}@${s.ssh.address}`;
-  return {
-    execWarm: await sample(runs, rum("exec", "--", "true"), p),
-    sshFresh: await sample(runs, [
-      ...ssh,
-      ...o("ControlMaster=no"),
-      ...o("ControlPath=none"),
-      dest,
-      "true",
-    ]),
-    sshOverMaster: await sample(runs, [
-      ...ssh,
-      ...o(`ControlPath=${join(stateDir, "ssh.sock")}`),
-      dest,
-      "true",
-    ]),
-    status: await sample(runs, rum("status"), p),
-    virshDomstate: await sample(runs, [...VIRSH, "domstate", s.domain]),
-    noopUp: await sample(runs, rum("up", "-d"), p),
+  const master = controlPathFor(stateDir, s.domain);
+  const overMaster = [...ssh, ...o(`ControlPath=${master}`), dest, "true"];
+  const fresh = [...ssh, ...o("ControlMaster=no"), ...o("ControlPath=none"), dest, "true"];
+  const w: Warm = {
+    execWarm: [],
+    sshOverMaster: [],
+    sshFresh: [],
+    status: [],
+    virshDomstate: [],
+    statusMissing: [],
+    virshDomstateMissing: [],
+    noopUp: [],
+    noopBaseline: [],
   };
+  const ms = async (argv: string[], opts?: RunOptions) => (await must(argv, opts)).ms;
+  // A missing VM is an answer, not a failure: its exit code is not asked.
+  const anyExit = async (argv: string[], opts?: RunOptions) => (await run(argv, opts)).ms;
+  for (let i = 0; i < runs; i++) {
+    w.execWarm.push(await ms(rum("exec", "--", "true"), p));
+    w.sshOverMaster.push(await ms(overMaster));
+    w.sshFresh.push(await ms(fresh));
+    w.status.push(await ms(rum("status"), p));
+    w.virshDomstate.push(await ms([...VIRSH, "domstate", s.domain]));
+    w.statusMissing.push(await anyExit(rum("status"), missing));
+    w.virshDomstateMissing.push(await anyExit([...VIRSH, "domstate", "rumbench-missing"]));
+    w.noopUp.push(await ms(rum("up", "-d"), p));
+    const t = Bun.nanoseconds();
+    await must([...VIRSH, "domstate", s.domain]);
+    await must(overMaster);
+    w.noopBaseline.push((Bun.nanoseconds() - t) / 1e6);
+  }
+  return w;
 }
 
+/** `rum down`, seconds. */
 export async function rumDown(p: RunOptions): Promise<number> {
-  return Math.round((await must(rum("down"), p)).ms / 100) / 10;
+  return (await must(rum("down"), p)).ms / 1000;
 }
 
 export async function rumDestroy(p: RunOptions): Promise<void> {

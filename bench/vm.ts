@@ -1,57 +1,61 @@
 /**
  * VM benchmarks, rum against its peers in one run on the e2e test image, one
  * guest at a time (software emulation on few cores: two guests would slow
- * each other): rounds of cold starts to ready, each contender once per round
- * with the starting contender rotated, stops timed after each; the warm
- * commands on the first round's guests. Every domain, volume, pool, box and
- * file made is removed at the end, also after a failure. Prints one JSON
- * document.   bun bench/vm.ts [COLD_RUNS] [WARM_RUNS]
+ * each other): ROUNDS rounds (3 unless told) in which every contender does a
+ * cold start to ready, the first contender rotating per round, every one
+ * timed by the same poller (lib/poller.ts) from its first command; then the
+ * warm commands on rum's guest and a graceful stop of each, every round.
+ * Every contender's image is on the libvirt host before its clock starts.
+ * Every domain, volume, pool, box and file made is removed at the end, also
+ * after a failure. Prints one JSON document (lib/vm-result.ts).
+ *   bun bench/vm.ts [ROUNDS] [WARM_RUNS]
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "pathe";
 import { Cleanup } from "./lib/cleanup";
-import { shutdownAndWait, VIRSH } from "./lib/guest";
-import { run, type Stat, sample } from "./lib/proc";
+import { STOP_POLL_MS, shutdownAndWait, VIRSH } from "./lib/guest";
+import { before, POLL_MS, watch } from "./lib/poller";
+import { must, run } from "./lib/proc";
 import { ContentionLog, libvirtEpoch, waitQuiet } from "./lib/quiet";
-import { vagrantBox, vagrantUp } from "./peers/vagrant";
-import { type Booted, handTypedUp, IMAGES } from "./peers/virsh";
-import { virtInstallUp } from "./peers/virt-install";
-import type { RumCold, RumWarm } from "./rum-vm";
-import { rumCold, rumDestroy, rumDown, rumProject, rumWarm } from "./rum-vm";
+import { CONTENDERS, type ContenderKey, type Round, type VmResult } from "./lib/vm-result";
+import { boxUploadedDuring, vagrant, vagrantBox } from "./peers/vagrant";
+import { type Captured, type Contender, captureRum, handTyped, IMAGES } from "./peers/virsh";
+import { virtInstall } from "./peers/virt-install";
+import {
+  type Phase,
+  rumCold,
+  rumDestroy,
+  rumDomain,
+  rumDown,
+  rumProject,
+  rumStateDir,
+  rumWarm,
+} from "./rum-vm";
 
-const coldRuns = Number(process.argv[2] ?? 3);
+const rounds = Number(process.argv[2] ?? 3);
 const warmRuns = Number(process.argv[3] ?? 15);
 const root = resolve(import.meta.dir, "..");
 
-type Cold = Pick<Booted, "leaseS" | "portS" | "sshS" | "cloudInitS" | "readyS"> & { upS?: number };
-/** The timings only (not the keys, nor vagrant's environment). */
-const strip = (b: Booted & { upS?: number }): Cold => ({
-  leaseS: b.leaseS,
-  portS: b.portS,
-  sshS: b.sshS,
-  cloudInitS: b.cloudInitS,
-  readyS: b.readyS,
-  ...(b.upS === undefined ? {} : { upS: b.upS }),
-});
-const result = {
-  coldRuns,
+const result: VmResult = {
+  schema: 2,
+  revision: (await run(["git", "-C", root, "rev-parse", "--short", "HEAD"])).stdout.trim(),
+  date: new Date().toISOString(),
+  rounds,
   roundsDone: 0,
   warmRuns,
-  quietWaitLeft: [] as string[],
-  contention: [] as string[],
-  rum: { cold: [] as RumCold[], down: [] as number[], warm: null as RumWarm | null },
-  virsh: { cold: [] as Cold[], stop: [] as number[], domstate: null as Stat | null },
-  virtInstall: { cold: [] as Cold[] },
-  vagrant: {
-    cold: [] as Cold[],
-    halt: [] as number[],
-    status: null as Stat | null,
-    sshC: null as Stat | null,
-  },
-  errors: [] as string[],
-  disturbed: [] as string[],
-  cleanupFailures: [] as string[],
+  pollMs: { ...POLL_MS },
+  stopPollMs: STOP_POLL_MS,
+  quietWaitLeft: [],
+  contention: [],
+  cold: { rum: [], handTyped: [], virtInstall: [], vagrant: [] },
+  rumPhases: [],
+  stop: { rum: [], virsh: [], vagrant: [] },
+  warm: [],
+  vagrantWarm: { status: [], sshC: [] },
+  errors: [],
+  disturbed: [],
+  cleanupFailures: [],
 };
 
 const image = (await run(["bash", join(root, "test/e2e/image/build.sh")])).stdout
@@ -62,6 +66,37 @@ const work = mkdtempSync(join(tmpdir(), "rum-bench-vm-"));
 const clean = await Cleanup.snapshot();
 clean.file(work);
 const contention = new ContentionLog();
+
+/**
+ * Times one cold start: the poller starts just before the contender's first
+ * command and runs beside it; ready is the later of the poller seeing
+ * cloud-init done and the contender's last command exiting.
+ */
+async function cold(c: Contender, round: number, position: number): Promise<Round> {
+  const was = await before();
+  const stop = new AbortController();
+  const t0 = Bun.nanoseconds();
+  const seen = watch(c.target, was, t0, stop.signal);
+  seen.catch(() => {}); // awaited below; a failed contender stops it first
+  try {
+    await c.commands();
+  } catch (e) {
+    stop.abort();
+    throw e;
+  }
+  const returnedS = (Bun.nanoseconds() - t0) / 1e9;
+  const m = await seen;
+  return {
+    round,
+    position,
+    leaseS: m.leaseS,
+    portS: m.portS,
+    sshS: m.sshS,
+    cloudInitS: m.cloudInitS,
+    returnedS,
+    readyS: Math.max(m.cloudInitS, returnedS),
+  };
+}
 
 /**
  * Runs one contender's round; a failure is recorded and the others go on. If
@@ -96,85 +131,92 @@ process.on("SIGTERM", onSignal);
 
 try {
   result.quietWaitLeft = await waitQuiet(Number(process.env.BENCH_QUIET_MIN ?? 15));
-  // "Image cached" for the peers: a copy of the test image next to their disks, like rum's pool copy.
+  // Every contender's image on the host before any clock starts: the peers'
+  // base next to their disks, rum's base imported into its pool, vagrant's box
+  // added and in its pool (vagrantBox).
   const base = join(IMAGES, "rumbench-base.qcow2");
   clean.file(base);
   copyFileSync(image, base);
   const rumP = rumProject(work, image);
+  const missing = rumProject(work, image, "bench-missing");
   clean.add("rum destroy", () => rumDestroy(rumP));
+  await must(["bun", join(root, "bench/lib/rum-import.ts"), image, rumP.cwd as string], rumP);
   const vagrantOpts = await vagrantBox(work, base, clean);
+  let captured: Captured | undefined;
 
-  const timed: Record<string, unknown[][]> = {
-    rum: [result.rum.cold, result.rum.down],
-    "hand-typed virsh": [result.virsh.cold, result.virsh.stop],
-    "virt-install": [result.virtInstall.cold],
-    vagrant: [result.vagrant.cold, result.vagrant.halt],
+  const timed: Record<ContenderKey, unknown[][]> = {
+    rum: [result.cold.rum, result.rumPhases, result.warm, result.stop.rum],
+    handTyped: [result.cold.handTyped, result.stop.virsh],
+    virtInstall: [result.cold.virtInstall],
+    vagrant: [
+      result.cold.vagrant,
+      result.stop.vagrant,
+      result.vagrantWarm.status,
+      result.vagrantWarm.sshC,
+    ],
   };
-  const contenders: [string, (round: number) => Promise<void>][] = [
-    [
-      "rum",
-      async (r) => {
-        result.rum.cold.push(await rumCold(rumP));
-        if (r === 0) result.rum.warm = await rumWarm(rumP, warmRuns);
-        result.rum.down.push(await rumDown(rumP));
-        await rumDestroy(rumP);
-      },
-    ],
-    [
-      "hand-typed virsh",
-      async (r) => {
-        const b = await handTypedUp(`rumbench-virsh-${r}`, base, join(work, `virsh-${r}`), clean);
-        result.virsh.cold.push(strip(b));
-        if (r === 0)
-          result.virsh.domstate = await sample(warmRuns, [...VIRSH, "domstate", b.domain]);
-        result.virsh.stop.push(await shutdownAndWait(b.domain));
-      },
-    ],
-    [
-      "virt-install",
-      async (r) => {
-        const b = await virtInstallUp(`rumbench-vi-${r}`, base, join(work, `vi-${r}`), clean);
-        result.virtInstall.cold.push(strip(b));
-        await run([...VIRSH, "destroy", b.domain]);
-      },
-    ],
-    [
-      "vagrant",
-      async (r) => {
-        const b = await vagrantUp(`rumbench-vg-${r}`, work, vagrantOpts, clean);
-        result.vagrant.cold.push(strip(b));
-        if (r === 0) {
-          result.vagrant.status = await sample(
-            Math.min(warmRuns, 5),
-            ["vagrant", "status"],
-            b.vagrant.opts,
-          );
-          result.vagrant.sshC = await sample(
-            Math.min(warmRuns, 5),
-            ["vagrant", "ssh", "-c", "true"],
-            b.vagrant.opts,
-          );
-        }
-        const halt = await run(["vagrant", "halt"], b.vagrant.opts);
-        if (halt.code !== 0) throw new Error(`vagrant halt: exit ${halt.code}\n${halt.stderr}`);
-        result.vagrant.halt.push(Math.round(halt.ms / 100) / 10);
-        await run(["vagrant", "destroy", "-f"], b.vagrant.opts);
-      },
-    ],
-  ];
+  const contenders: Record<ContenderKey, (r: number, position: number) => Promise<void>> = {
+    rum: async (r, position) => {
+      const phases: Phase[] = [];
+      result.cold.rum.push(await cold(rumCold(rumP, phases), r, position));
+      result.rumPhases.push(phases);
+      const domain = await rumDomain(rumP);
+      captured ??= await captureRum(domain, rumStateDir(rumP, domain), join(work, "captured"));
+      result.warm.push(await rumWarm(rumP, missing, warmRuns));
+      result.stop.rum.push(await rumDown(rumP));
+      await rumDestroy(rumP);
+    },
+    handTyped: async (r, position) => {
+      if (!captured)
+        throw new Error("the hand-typed guest needs rum's domain from a rum round first");
+      const name = `rumbench-virsh-${r}`;
+      const round = await cold(
+        handTyped(name, base, captured, join(work, name), clean),
+        r,
+        position,
+      );
+      result.cold.handTyped.push(round);
+      result.stop.virsh.push(await shutdownAndWait(name));
+    },
+    virtInstall: async (r, position) => {
+      const name = `rumbench-vi-${r}`;
+      result.cold.virtInstall.push(
+        await cold(virtInstall(name, base, join(work, name), clean), r, position),
+      );
+      await run([...VIRSH, "destroy", name]);
+    },
+    vagrant: async (r, position) => {
+      const strays = boxUploadedDuring();
+      const v = vagrant(`rumbench-vg-${r}`, work, vagrantOpts, clean);
+      const round = await cold(v, r, position);
+      const uploaded = boxUploadedDuring().filter((f) => !strays.includes(f));
+      if (uploaded.length)
+        throw new Error(
+          `vagrant uploaded its box inside the timed run (${uploaded.join(", ")}), not timed as cached`,
+        );
+      result.cold.vagrant.push(round);
+      for (let i = 0; i < 3; i++) {
+        result.vagrantWarm.status.push((await must(["vagrant", "status"], v.opts)).ms);
+        result.vagrantWarm.sshC.push((await must(["vagrant", "ssh", "-c", "true"], v.opts)).ms);
+      }
+      const halt = await must(["vagrant", "halt"], v.opts);
+      result.stop.vagrant.push(halt.ms / 1000);
+      await run(["vagrant", "destroy", "-f"], v.opts);
+    },
+  };
   // BENCH_ONLY=rum,vagrant,… runs a subset (for working on one contender).
   const only = process.env.BENCH_ONLY?.split(",");
   // BENCH_VM_BUDGET_MIN: start no round that would, at the pace so far, end after the budget.
   const budgetMs = Number(process.env.BENCH_VM_BUDGET_MIN ?? Number.POSITIVE_INFINITY) * 60_000;
   const start = Date.now();
-  for (let r = 0; r < coldRuns; r++) {
+  for (let r = 0; r < rounds; r++) {
     const perRound = r === 0 ? 0 : (Date.now() - start) / r;
     if (Date.now() - start + perRound > budgetMs) break;
-    for (let i = 0; i < contenders.length; i++) {
-      const [who, fn] = contenders[(r + i) % contenders.length] as (typeof contenders)[number];
-      if (only && !only.some((o) => who.includes(o))) continue;
-      console.error(`bench: round ${r + 1}/${coldRuns}: ${who}`);
-      await attempt(`${who}, round ${r + 1}`, timed[who] ?? [], () => fn(r));
+    const order = CONTENDERS.map((_, i) => CONTENDERS[(r + i) % CONTENDERS.length] as ContenderKey);
+    for (const [position, who] of order.entries()) {
+      if (only && !only.includes(who)) continue;
+      console.error(`bench: round ${r + 1}/${rounds}: ${who}`);
+      await attempt(`${who}, round ${r + 1}`, timed[who], () => contenders[who](r, position));
     }
     result.roundsDone = r + 1;
   }

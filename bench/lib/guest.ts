@@ -1,13 +1,10 @@
 /**
- * What every non-rum contender needs to reach "ready" the way rum does: a
- * client key and a pinned host key, a NoCloud seed asking for the same guest
- * set-up rum's seed asks for, and the waits (DHCP lease, port 22, SSH login,
- * `cloud-init status --wait`), polled tightly so the tools are not penalised
- * by a slow observer.
+ * What the peers need to reach "ready" the way rum does: a client key and a
+ * pinned host key, a NoCloud seed asking for the same guest set-up rum's seed
+ * asks for, SSH to the guest, and a stop timed the way a script waits for it.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "pathe";
 import { must, poll, run } from "./proc";
 
@@ -77,25 +74,6 @@ export async function makeSeedIso(k: Keys, hostname: string, iso: string): Promi
   await must(["cloud-localds", "-N", f.net, iso, f.user, f.meta]);
 }
 
-/** The IPv4 address the default network's DHCP server leased to `mac`. */
-export async function leasedIp(mac: string): Promise<string | undefined> {
-  const r = await run([...VIRSH, "net-dhcp-leases", "default", "--mac", mac]);
-  return /ipv4\s+([\d.]+)\//.exec(r.stdout)?.[1];
-}
-
-function portOpen(ip: string, port: number): Promise<true | undefined> {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: ip, port, timeout: 1000 });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok ? true : undefined);
-    };
-    s.once("connect", () => done(true));
-    s.once("error", () => done(false));
-    s.once("timeout", () => done(false));
-  });
-}
-
 export function sshArgv(k: Keys, ip: string, ...cmd: string[]): string[] {
   const o = (v: string) => ["-o", v];
   return [
@@ -115,37 +93,10 @@ export function sshArgv(k: Keys, ip: string, ...cmd: string[]): string[] {
   ];
 }
 
-export type Milestones = { leaseS: number; portS: number; sshS: number; cloudInitS: number };
+/** How often the scripted stop asks `virsh domstate`, in ms; the doc reads it from the result. */
+export const STOP_POLL_MS = 100;
 
-/**
- * Waits from `t0` (Bun.nanoseconds) until the guest with `mac` is ready: lease
- * polled every 250 ms (each check is a virsh process), port 22 every 100 ms,
- * then `ssh true` until it logs in, then `cloud-init status --wait`.
- */
-export async function waitReady(
-  k: Keys,
-  mac: string,
-  t0: number,
-): Promise<Milestones & { ip: string }> {
-  const at = () => Math.round((Bun.nanoseconds() - t0) / 1e8) / 10;
-  const ip = await poll("a DHCP lease", () => leasedIp(mac), 250, 600);
-  const leaseS = at();
-  await poll("port 22", () => portOpen(ip, 22), 100, 600);
-  const portS = at();
-  await poll(
-    "ssh login",
-    async () => ((await run(sshArgv(k, ip, "true"))).code === 0 ? true : undefined),
-    200,
-    600,
-  );
-  const sshS = at();
-  const ci = await run(sshArgv(k, ip, "cloud-init", "status", "--wait"));
-  if (ci.code !== 0)
-    throw new Error(`cloud-init status --wait: exit ${ci.code}\n${ci.stdout}${ci.stderr}`);
-  return { ip, leaseS, portS, sshS, cloudInitS: at() };
-}
-
-/** `virsh shutdown` then domstate polled every 100 ms until shut off; seconds. */
+/** `virsh shutdown` then domstate polled until shut off; seconds. */
 export async function shutdownAndWait(domain: string): Promise<number> {
   const t = Bun.nanoseconds();
   await must([...VIRSH, "shutdown", domain]);
@@ -153,8 +104,8 @@ export async function shutdownAndWait(domain: string): Promise<number> {
     `${domain} to shut off`,
     async () =>
       (await run([...VIRSH, "domstate", domain])).stdout.trim() === "shut off" ? true : undefined,
-    100,
+    STOP_POLL_MS,
     300,
   );
-  return Math.round((Bun.nanoseconds() - t) / 1e8) / 10;
+  return (Bun.nanoseconds() - t) / 1e9;
 }

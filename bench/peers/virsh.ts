@@ -1,73 +1,110 @@
 /**
- * The hand-typed baseline: what a careful script does with no tool at all.
- * Keys, a cloud-localds seed, a qemu-img overlay on the cached base, a domain
- * XML like rum's (q35, SeaBIOS, cpu 'maximum', virtio disk and NIC, SATA
- * CD-ROM, serial console), `virsh define` + `start`, then the tight waits of
- * lib/guest.ts. Its cold start is the floor rum is held to.
+ * The hand-typed baseline: what a careful script does with no tool at all,
+ * given rum's own domain definition and seed (captured from rum's guest in
+ * an earlier round), so the only difference left is rum's own work: a
+ * `qemu-img` overlay on the cached base, the seed copied next to it, `virsh
+ * define` + `start`. Its cold start is the floor rum is held to.
  */
-import { writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
 import type { Cleanup } from "../lib/cleanup";
-import { type Keys, type Milestones, makeKeys, makeSeedIso, VIRSH, waitReady } from "../lib/guest";
-import { must, since } from "../lib/proc";
+import type { Keys } from "../lib/guest";
+import { VIRSH } from "../lib/guest";
+import type { Target } from "../lib/poller";
+import { must } from "../lib/proc";
 
 export const IMAGES = "/var/lib/libvirt/images";
 
-export function randomMac(): string {
-  const b = crypto.getRandomValues(new Uint8Array(3));
-  return `52:54:00:${[...b].map((x) => x.toString(16).padStart(2, "0")).join(":")}`;
-}
+/** A contender's cold start: what the poller watches for, and the commands it times. */
+export type Contender = { target: Target; commands: () => Promise<void> };
 
-function domainXml(name: string, disk: string, seed: string, mac: string): string {
-  return `<domain type="qemu">
-  <name>${name}</name>
-  <memory unit="MiB">1024</memory>
-  <vcpu>2</vcpu>
-  <cpu mode="maximum"/>
-  <os><type arch="x86_64" machine="q35">hvm</type><boot dev="hd"/></os>
-  <features><acpi/><apic/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <disk type="file" device="disk">
-      <driver name="qemu" type="qcow2"/><source file="${disk}"/><target dev="vda" bus="virtio"/>
-    </disk>
-    <disk type="file" device="cdrom">
-      <driver name="qemu" type="raw"/><source file="${seed}"/><target dev="sda" bus="sata"/><readonly/>
-    </disk>
-    <interface type="network"><mac address="${mac}"/><source network="default"/><model type="virtio"/></interface>
-    <serial type="pty"><target port="0"/></serial>
-    <console type="pty"><target type="serial" port="0"/></console>
-    <rng model="virtio"><backend model="random">/dev/urandom</backend></rng>
-  </devices>
-</domain>
-`;
-}
-
-export type Booted = Milestones & { readyS: number; ip: string; keys: Keys; domain: string };
-/** A contender's cold start of guest `name` on `base`, its files under `work`, its leftovers registered. */
-export type Up = (name: string, base: string, work: string, clean: Cleanup) => Promise<Booted>;
+/** rum's guest as the hand-typed script gets it: domain XML, seed ISO, SSH keys. */
+export type Captured = { xml: string; seed: string; keys: Keys };
 
 /** The guest's disk: a qcow2 overlay on the cached base, as rum makes it (4 GiB). */
 export async function overlay(base: string, disk: string): Promise<void> {
   await must(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", base, disk, "4G"]);
 }
 
-/** One cold start of the hand-typed guest, timed from the first command. */
-export const handTypedUp: Up = async (name, base, work, clean) => {
+/**
+ * Copies what the hand-typed script needs from rum's running guest into
+ * `dir`: the inactive domain XML, the seed ISO and rum's keys (rum pinned the
+ * guest's host key under the domain's name, kept as the SSH host key alias).
+ */
+export async function captureRum(domain: string, stateDir: string, dir: string): Promise<Captured> {
+  mkdirSync(dir, { recursive: true });
+  const xml = (await must([...VIRSH, "dumpxml", "--inactive", domain])).stdout;
+  const cdrom = /<disk[^>]*device=['"]cdrom['"][^>]*>[\s\S]*?<\/disk>/.exec(xml)?.[0] ?? "";
+  const src = /<source pool=['"]([^'"]+)['"] volume=['"]([^'"]+)['"]/.exec(cdrom);
+  if (!src) throw new Error(`no seed volume in ${domain}'s definition`);
+  const seedPath = (
+    await must([...VIRSH, "vol-path", "--pool", src[1] as string, src[2] as string])
+  ).stdout.trim();
+  const seed = join(dir, "seed.iso");
+  copyFileSync(seedPath, seed);
+  for (const f of ["id_ed25519", "known_hosts"]) copyFileSync(join(stateDir, f), join(dir, f));
+  const keys = {
+    dir,
+    clientKey: join(dir, "id_ed25519"),
+    knownHosts: join(dir, "known_hosts"),
+    alias: domain,
+  };
+  return { xml, seed, keys };
+}
+
+/**
+ * rum's domain XML for another guest: its own name, no UUID and no rum
+ * metadata (rum must not take it for its own), file disks in place of rum's
+ * pool volumes, the console log in `logFile`. Same MAC, devices, CPU and
+ * machine: the guest's network-config matches the NIC by its MAC.
+ */
+export function handTypedXml(
+  rumXml: string,
+  name: string,
+  files: { disk: string; seed: string; log: string },
+): string {
+  if (/<nvram/.test(rumXml)) throw new Error("the bench's rum.toml boots BIOS; got UEFI nvram");
+  const disks = rumXml.match(/<disk[^>]*device=['"]disk['"]/g) ?? [];
+  if (disks.length !== 1) throw new Error(`expected one disk in rum's domain, got ${disks.length}`);
+  const fileDisk = (el: string, path: string) =>
+    el
+      .replace(/type=['"]volume['"]/, "type='file'")
+      .replace(/<source [^>]*\/>/, `<source file='${path}'/>`);
+  return rumXml
+    .replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`)
+    .replace(/\s*<uuid>[^<]*<\/uuid>/, "")
+    .replace(/\s*<metadata>[\s\S]*?<\/metadata>/, "")
+    .replace(/<disk[^>]*device=['"]disk['"][^>]*>[\s\S]*?<\/disk>/, (d) => fileDisk(d, files.disk))
+    .replace(/<disk[^>]*device=['"]cdrom['"][^>]*>[\s\S]*?<\/disk>/, (d) => fileDisk(d, files.seed))
+    .replace(/<log file=['"][^'"]*['"]/g, `<log file='${files.log}'`);
+}
+
+/** One cold start of the hand-typed guest `name` from rum's captured definition. */
+export function handTyped(
+  name: string,
+  base: string,
+  rum: Captured,
+  work: string,
+  clean: Cleanup,
+): Contender {
   const disk = join(IMAGES, `${name}.qcow2`);
   const seed = join(IMAGES, `${name}-seed.iso`);
   const xml = join(work, `${name}.xml`);
-  const mac = randomMac();
   clean.file(disk);
   clean.file(seed);
   clean.domain(name);
-  const t0 = Bun.nanoseconds();
-  const keys = await makeKeys(work, name);
-  await makeSeedIso(keys, name, seed);
-  await overlay(base, disk);
-  writeFileSync(xml, domainXml(name, disk, seed, mac));
-  await must([...VIRSH, "define", xml]);
-  await must([...VIRSH, "start", name]);
-  const m = await waitReady(keys, mac, t0);
-  return { ...m, readyS: since(t0), keys, domain: name };
-};
+  return {
+    target: { isOwn: (d) => d === name, keys: () => rum.keys },
+    commands: async () => {
+      await overlay(base, disk);
+      copyFileSync(rum.seed, seed);
+      mkdirSync(work, { recursive: true });
+      writeFileSync(
+        xml,
+        handTypedXml(rum.xml, name, { disk, seed, log: join(work, "console.log") }),
+      );
+      await must([...VIRSH, "define", xml]);
+      await must([...VIRSH, "start", name]);
+    },
+  };
+}
