@@ -55,48 +55,68 @@ export async function waitForAddress(vm: Vm): Promise<string> {
 }
 
 /**
- * Port 22 on the guest's address. The address is looked up again every few
- * seconds while the port stays closed: the first one found can be a lease
- * that belonged to an earlier VM of the same name (and MAC), and the guest
- * may renew onto another; waiting out the timeout on it would be a hang.
+ * The guest's address as last seen, looked up again (at most every
+ * RELOOK_MS) whenever it stops answering: the first one found can be a lease
+ * that belonged to an earlier VM of the same name (and MAC), and a guest can
+ * move to another lease while it boots (a new DHCP client id once cloud-init
+ * applies its network config). Waiting out a timeout on a stale one is a hang.
  */
-async function waitForPort(vm: Vm, first: string): Promise<string> {
+function addressWatch(vm: Vm, first: string) {
   let ip = first;
   let looked = Date.now();
-  return step(`waiting for SSH port on ${first}`, () =>
-    poll(
-      "TCP port 22",
-      SSH_TIMEOUT_MS,
-      () => `sshd did not start in the guest at ${ip}: see \`rum log --console\``,
-      async () => {
-        if (await tcpOpen(ip, 22, 1000)) return ip;
-        if (Date.now() - looked >= RELOOK_MS) {
-          looked = Date.now();
-          const now = await guestAddress(vm);
-          if (now && now !== ip) {
-            log.info(`the guest's address is now ${now} (was ${ip})`);
-            ip = now;
-          }
-        }
-        return null;
-      },
-    ),
-  );
+  return {
+    get ip(): string {
+      return ip;
+    },
+    /** Whether the address changed (then `ip` is the new one). */
+    async moved(): Promise<boolean> {
+      if (Date.now() - looked < RELOOK_MS) return false;
+      looked = Date.now();
+      const now = await guestAddress(vm).catch(() => null);
+      if (!now || now === ip) return false;
+      log.info(`the guest's address is now ${now} (was ${ip})`);
+      ip = now;
+      return true;
+    },
+  };
+}
+
+/** A target for the guest's current address if it moved away from `target`'s, else null. */
+export async function retarget(vm: Vm, target: SshTarget): Promise<SshTarget | null> {
+  const now = await guestAddress(vm).catch(() => null);
+  if (!now || now === target.host) return null;
+  log.info(`the guest's address is now ${now} (was ${target.host})`);
+  await updateState(vm.stateDir, { address: now });
+  return { ...target, host: now };
 }
 
 export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
   const keys = await vmKeys(vm);
   const jump = jumpFor(vm);
   const direct = !jump.proxyJump && !jump.jumpHost;
+  const where = addressWatch(vm, found);
   // Behind a jump host the guest's network is routable only from there: a TCP probe from
   // this machine would say nothing (or, worse, reach some other host with that address).
-  const ip = direct ? await waitForPort(vm, found) : found;
-  const target = sshTarget(vm, keys, ip);
+  if (direct) {
+    await step(`waiting for SSH port on ${found}`, () =>
+      poll(
+        "TCP port 22",
+        SSH_TIMEOUT_MS,
+        () => `sshd did not start in the guest at ${where.ip}: see \`rum log --console\``,
+        async () => {
+          if (await tcpOpen(where.ip, 22, 1000)) return true;
+          await where.moved();
+          return null;
+        },
+      ),
+    );
+  }
+  let target = sshTarget(vm, keys, where.ip);
   if (target.jumpHost) await checkJumpHost(target.jumpHost);
-  await updateState(vm.stateDir, { address: ip });
+  await updateState(vm.stateDir, { address: where.ip });
   let last = "";
   const via = target.jumpHost ? ` through ${jumpLabel(target.jumpHost)}` : "";
-  await step(`waiting for SSH login${direct ? "" : ` on ${ip}`}${via}`, () =>
+  await step(`waiting for SSH login${direct ? "" : ` on ${where.ip}`}${via}`, () =>
     poll(
       "SSH login",
       SSH_TIMEOUT_MS,
@@ -104,7 +124,12 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
       async () => {
         const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
         last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
-        return r.exitCode === 0 ? true : null;
+        if (r.exitCode === 0) return true;
+        if (direct && (await where.moved())) {
+          target = sshTarget(vm, keys, where.ip);
+          await updateState(vm.stateDir, { address: where.ip });
+        }
+        return null;
       },
       // Each try through a jump host is a new connection to it: a gentler pace.
       direct ? POLL_MS : JUMP_POLL_MS,
@@ -117,7 +142,15 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
 const SSH_FAILED = 255;
 const SSH_RETRIES = 5;
 
-export async function waitForCloudInit(target: SshTarget): Promise<void> {
+/**
+ * Until `cloud-init status --wait` returns. `moved` gives a new target when
+ * the guest's address changed under a dropped connection (see addressWatch).
+ */
+export async function waitForCloudInit(
+  first: SshTarget,
+  moved: (t: SshTarget) => Promise<SshTarget | null> = async () => null,
+): Promise<SshTarget> {
+  let target = first;
   await step("waiting for cloud-init to finish", async () => {
     const deadline = Date.now() + CLOUD_INIT_TIMEOUT_MS;
     const wait = () =>
@@ -128,6 +161,7 @@ export async function waitForCloudInit(target: SshTarget): Promise<void> {
     // A dropped connection says nothing about cloud-init: ask again a few times.
     for (let i = 1; r.exitCode === SSH_FAILED && i < SSH_RETRIES && Date.now() < deadline; i++) {
       await Bun.sleep(2000);
+      target = (await moved(target)) ?? target;
       r = await wait();
     }
     if (r.exitCode === 0) return;
@@ -158,4 +192,5 @@ export async function waitForCloudInit(target: SshTarget): Promise<void> {
       },
     );
   });
+  return target;
 }

@@ -4,7 +4,7 @@
  */
 
 import { followProvision, provisionFailed } from "../guest/provision";
-import { waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
+import { retarget, waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
 import { guestRun, requireTarget, type SeenDomain } from "../guest/session";
 import { log } from "../log";
 import { readState, updateState } from "../state/vm-state";
@@ -29,9 +29,8 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
     if (known && (await guestRun(known, ["true"], { timeoutMs: 15_000 })).exitCode === 0)
       return known.host;
   }
-  const ip = await waitForAddress(vm);
-  const target = await waitForSsh(vm, ip);
-  if (opts.quick && state.firstBootDone) return ip;
+  let target = await waitForSsh(vm, await waitForAddress(vm));
+  if (opts.quick && state.firstBootDone) return target.host;
 
   if (!state.firstBootDone && config.provision.system) {
     log.start("system provisioning (first boot)");
@@ -41,13 +40,13 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
       throw provisionFailed(r);
     }
   }
-  await waitForCloudInit(target);
+  target = await waitForCloudInit(target, (t) => retarget(vm, t));
   await updateState(vm.stateDir, { firstBootDone: true });
   if (config.provision.boot) {
     log.start("boot provisioning");
     const r = await followProvision(target, "boot", "wait", echo("boot"));
     if (r.exitCode !== null && r.exitCode !== 0) throw provisionFailed(r);
   }
-  log.success(`VM ${vm.loaded.name} is ready at ${ip}`);
-  return ip;
+  log.success(`VM ${vm.loaded.name} is ready at ${target.host}`);
+  return target.host;
 }

@@ -17,7 +17,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<void>): Promise<RumError> {
+async function failure(p: Promise<unknown>): Promise<RumError> {
   const e = await p.then(
     () => null,
     (x: unknown) => x,
@@ -54,4 +54,29 @@ test("a guest that cannot be reached is a lost connection, not a cloud-init erro
   expect(e.message).toContain("lost the SSH connection to the guest while waiting for cloud-init");
   expect(e.message).not.toContain("cloud-init reported");
   expect(e.hint).toContain("rum status");
+}, 30_000);
+
+test("a guest whose address moved under a dropped connection is followed there", async () => {
+  const play = join(tmp, "cloud-init-done.sh");
+  writeFileSync(
+    play,
+    `#!/bin/sh
+case "$SSH_ORIGINAL_COMMAND" in
+  *"status --wait"*) printf 'status: done\\n' ;;
+  *) exec sh -c "$SSH_ORIGINAL_COMMAND" ;;
+esac
+`,
+  );
+  chmodSync(play, 0o755);
+  const guest = await startFakeGuest(join(tmp, "moved"), [`ForceCommand ${play}`]);
+  // The old lease: an address where nothing answers (the fake guest listens on 127.0.0.1 only).
+  const stale = { ...guest.target, host: "127.0.0.3", controlPath: join(tmp, "stale.sock") };
+  const asked: string[] = [];
+  const done = await waitForCloudInit(stale, async (t) => {
+    asked.push(t.host);
+    return guest.target;
+  });
+  expect(asked).toEqual(["127.0.0.3"]);
+  expect(done.host).toBe(guest.target.host);
+  await guest.stop();
 }, 30_000);
