@@ -69,6 +69,26 @@ export interface RumResult {
   stderr: string;
 }
 
+/** Run argv to its end, collecting its exit code, stdout and stderr. */
+export async function collect(
+  argv: string[],
+  opts: { cwd: string; env?: Record<string, string>; stdin?: string | Uint8Array },
+): Promise<RumResult> {
+  const child = Bun.spawn(argv, {
+    cwd: opts.cwd,
+    ...(opts.env ? { env: opts.env } : {}),
+    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
 export class Bed {
   readonly home = mkdtempSync(join(tmpdir(), "rum-e2e-"));
   readonly env: Record<string, string>;
@@ -109,23 +129,15 @@ export class Bed {
     return dir;
   }
 
-  async rum(
+  rum(
     args: string[],
     opts: { cwd?: string; stdin?: string | Uint8Array; env?: Record<string, string> } = {},
   ): Promise<RumResult> {
-    const child = Bun.spawn([RUM, ...args], {
+    return collect([RUM, ...args], {
       cwd: opts.cwd ?? this.home,
       env: { ...this.env, ...opts.env },
-      stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
-      stdout: "pipe",
-      stderr: "pipe",
+      ...(opts.stdin === undefined ? {} : { stdin: opts.stdin }),
     });
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-      child.exited,
-    ]);
-    return { code, stdout, stderr };
   }
 
   /** Volume names in one of rum's pools (`rum` by default; `rum-logs` holds console logs). */

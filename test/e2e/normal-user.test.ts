@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "pathe";
 import { fileDigest, type ImageServer, startImageServer, utf8 } from "../support/http-server";
-import { Bed, guestToml, ROOT, RUM, testImage, virsh, vmHostReady } from "./harness";
+import {
+  Bed,
+  collect,
+  guestToml,
+  ROOT,
+  RUM,
+  type RumResult,
+  testImage,
+  virsh,
+  vmHostReady,
+} from "./harness";
 
 const ready = vmHostReady();
 const USER = "rum-e2e-user";
@@ -15,14 +25,8 @@ const HOME = `/home/${USER}`;
 const PROJECT = join(HOME, "proj");
 const NAME = "userbox";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Run argv as the user, with a login-like environment and nothing of root's. */
-async function asUser(argv: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<Run> {
+function asUser(argv: string[], opts: { cwd?: string; stdin?: string } = {}): Promise<RumResult> {
   const env = [
     `HOME=${HOME}`,
     `USER=${USER}`,
@@ -31,18 +35,10 @@ async function asUser(argv: string[], opts: { cwd?: string; stdin?: string } = {
     "LANG=C.UTF-8",
     "NO_COLOR=1",
   ];
-  const child = Bun.spawn(["runuser", "-u", USER, "--", "env", "-i", ...env, ...argv], {
+  return collect(["runuser", "-u", USER, "--", "env", "-i", ...env, ...argv], {
     cwd: opts.cwd ?? HOME,
-    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
-    stdout: "pipe",
-    stderr: "pipe",
+    ...(opts.stdin === undefined ? {} : { stdin: opts.stdin }),
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, stdout, stderr };
 }
 
 const rum = (...args: string[]) => asUser(["rum", ...args], { cwd: PROJECT });
