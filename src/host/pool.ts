@@ -39,7 +39,11 @@ export async function ensurePool(v: Virsh, pool = POOL): Promise<void> {
       });
     });
   }
-  await v.run(["pool-refresh", pool]);
+  // Picks up files changed behind libvirt's back. While another rum uploads into the pool,
+  // libvirt refuses a refresh ("asynchronous jobs running"); that pool is in use and current.
+  await v.run(["pool-refresh", pool]).catch((e) => {
+    if (!/asynchronous jobs running/i.test(String((e as Error).message))) throw e;
+  });
 }
 
 export async function volumeExists(v: Virsh, name: string): Promise<boolean> {
