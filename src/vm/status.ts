@@ -8,9 +8,11 @@ import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forw
 import { isMasterRunning } from "../guest/master";
 import { sshNic, sshTarget, vmKeys } from "../guest/session";
 import { readState } from "../state/vm-state";
+import type { WatcherStatus } from "../watch/lifecycle";
 import { openVm } from "./context";
 import { ownedDomain } from "./ownership";
 import { vmVolumes } from "./storage";
+import { watchStatus } from "./watch";
 
 export interface VmStatus {
   name: string;
@@ -24,6 +26,8 @@ export interface VmStatus {
   ssh: { address: string | null; user: string; master: boolean };
   volumes: string[];
   forwards: ForwardStatus;
+  /** The inotify/auto_forward watcher (src/watch). */
+  watcher: WatcherStatus;
   provisioned: boolean;
   stateDir: string;
 }
@@ -59,6 +63,7 @@ export async function status(
   if (target && ports.length > 0 && !forwards.running && state.firstBootDone) {
     forwards = await ensureForwards({ stateDir: vm.stateDir, target, ports }).catch(() => forwards);
   }
+  const watch = await watchStatus(vm, target, Boolean(state.firstBootDone));
   return {
     name: loaded.name,
     domain: vm.domain,
@@ -68,7 +73,8 @@ export async function status(
     configChanged: existing ? existing.metadata.configHash !== loaded.hash : false,
     interfaces,
     ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
-    forwards,
+    forwards: { ...forwards, ports: [...forwards.ports, ...watch.auto] },
+    watcher: watch.watcher,
     volumes: existing ? volumes : [],
     provisioned: Boolean(state.firstBootDone),
     stateDir: vm.stateDir,
