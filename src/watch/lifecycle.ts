@@ -11,14 +11,7 @@ import { forwarderHash } from "../guest/forward-argv";
 import { runsArgv, stopProcess } from "../guest/forward-proc";
 import { readRecord, removeRecord, writeRecord } from "../guest/forward-record";
 import { rumCommandArgv } from "./self";
-import {
-  autoForwardsPath,
-  readyPath,
-  specPath,
-  type WatchSpec,
-  watchLogPath,
-  writeJson,
-} from "./spec";
+import { readyPath, specPath, type WatchSpec, watchLogPath, writeJson } from "./spec";
 
 export interface WatcherStatus {
   running: boolean;
@@ -85,13 +78,16 @@ export async function ensureWatcher(opts: {
   return { ...(await watcherStatus(stateDir)), started: true };
 }
 
-/** Stop the VM's watcher (it cancels its auto forwards itself). Returns whether one ran. */
+/**
+ * Stop the VM's watcher (it cancels its auto forwards itself). Returns whether one ran.
+ * auto-forwards.json stays: after a watcher that was killed, it names the forwards
+ * still on the master, which the next watcher cancels first.
+ */
 export async function stopWatcher(stateDir: string): Promise<boolean> {
   const record = await readRecord(stateDir, "watch");
   if (!record) return false;
   const stopped = await stopProcess(record.pid, record.argv, 5000);
   await removeRecord(stateDir, "watch");
-  await rm(autoForwardsPath(stateDir), { force: true });
   await rm(readyPath(stateDir), { force: true });
   return stopped;
 }

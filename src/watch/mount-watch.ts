@@ -14,8 +14,8 @@ import type { GuestStream } from "./stream";
 
 /** Short enough to feel instant, long enough that an editor's save is one batch. */
 const WINDOW_MS = 75;
-/** The guest's mkdir+rmdir of a replayed delete is back well within this. */
-const QUIET_MS = 1000;
+/** The guest's mkdir+rmdir of a replayed delete (retried for up to 2 s) is back within this. */
+const QUIET_MS = 3000;
 
 export function pathState(path: string): PathState {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });

@@ -79,3 +79,30 @@ describe("replay script", () => {
     expect(touchTime(1_700_000_000_000_000_001n)).toBe("1700000000.000000001");
   });
 });
+
+describe("replay script retries", () => {
+  test("a record whose name is not there yet is applied once it appears, records behind it are not held up", async () => {
+    const late = join(dir, "late");
+    const other = join(dir, "other");
+    writeFileSync(other, "o");
+    const child = Bun.spawn(["bash", "-c", GUEST_REPLAY_SCRIPT], { stdin: "pipe", cwd });
+    const mtimeNs = 1_600_000_000_000_000_000n;
+    child.stdin.write(
+      encodeReplays(
+        [
+          { op: "touch", path: "late", mtimeNs, dir: false },
+          { op: "touch", path: "other", mtimeNs, dir: false },
+        ],
+        (p) => join(dir, p),
+      ),
+    );
+    await child.stdin.flush();
+    await Bun.sleep(150);
+    expect(statSync(other, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    writeFileSync(late, "l"); // as a guest whose name cache caught up would see it
+    await Bun.sleep(600);
+    expect(statSync(late, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    await child.stdin.end();
+    expect(await child.exited).toBe(0);
+  });
+});
