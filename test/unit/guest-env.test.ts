@@ -117,7 +117,12 @@ describe("environment files", () => {
       "/usr/local/lib/rum/env.sh",
       "/usr/local/lib/rum/environment",
       "/usr/local/lib/rum/apply-env.sh",
+      "/etc/environment",
     ]);
+    expect(part.files.at(-1)).toMatchObject({
+      content: '# rum env begin\nFOO="bar baz"\n# rum env end\n',
+      append: true,
+    });
     expect(part.runcmd).toEqual([["/usr/local/lib/rum/apply-env.sh"]]);
     const withProxy = environmentPart({ vars: {}, aptProxy: { http: "http://p:1" } });
     expect(withProxy.files.map((f) => f.path)).toContain("/etc/apt/apt.conf.d/90rum-proxy");
@@ -132,7 +137,12 @@ describe("environment files", () => {
       .replaceAll("/etc/environment", `${root}/environment`)
       .replaceAll("/usr/local/lib/rum/environment", `${root}/lines`);
     await Bun.write(`${root}/lines`, lines);
-    await Bun.write(`${root}/environment`, 'PATH="/usr/bin"\n');
+    // As write_files left it on a second seed: the image's line, then two appended blocks.
+    const block = part.files.at(-1)?.content ?? "";
+    await Bun.write(
+      `${root}/environment`,
+      `PATH="/usr/bin"\n${block}${block.replace("bar", "old")}`,
+    );
     // Twice: a new seed runs it again; the block is replaced, not repeated.
     for (let i = 0; i < 2; i++) expect(Bun.spawnSync(["bash", "-c", script]).exitCode).toBe(0);
     expect(await Bun.file(`${root}/environment`).text()).toBe(

@@ -88,6 +88,7 @@ function writeFilesAndRuncmd(input: SeedInput): YamlMap {
             path: f.path,
             content: f.content,
             permissions: f.permissions,
+            append: f.append,
           }))
         : undefined,
     runcmd: runcmd.length > 0 ? runcmd : undefined,
