@@ -13,6 +13,7 @@ export class GuestStream {
   private child: Subprocess<"pipe", "pipe", "inherit"> | null = null;
   private retryMs = FIRST_RETRY_MS;
   private closed = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly name: string,
@@ -35,7 +36,7 @@ export class GuestStream {
       // A process that ran for a while was fine: start over with a short pause.
       if (Date.now() - startedAt > MAX_RETRY_MS) this.retryMs = FIRST_RETRY_MS;
       note(`${this.name}: ssh exited (${code}); again in ${this.retryMs / 1000} s`);
-      setTimeout(() => this.start(), this.retryMs);
+      this.timer = setTimeout(() => this.start(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
     });
   }
@@ -53,8 +54,10 @@ export class GuestStream {
     }
   }
 
+  /** Ends the process and any pending restart, so the watcher can exit at once. */
   close(): void {
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     this.child?.kill();
   }
 
