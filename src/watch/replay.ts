@@ -7,7 +7,8 @@
  * What the guest's inotify then sees, without the file's content or mtime changing:
  * - touch (created or modified): IN_OPEN + IN_CLOSE_WRITE (a `dd` that opens the
  *   file for writing, without creating or truncating it, and writes nothing), then
- *   IN_ATTRIB (`touch -m` to the mtime the host gave it);
+ *   IN_MODIFY (`touch -m` to the mtime the host gave it: setting the mtime alone is
+ *   reported as a modification);
  * - delete: IN_CREATE + IN_DELETE of the name (`mkdir` + `rmdir`: mkdir fails when
  *   the name exists again, and rmdir only removes that empty folder, so nothing the
  *   host wrote meanwhile can be lost).
