@@ -4,7 +4,7 @@
  */
 import type { ArgsDef, CommandDef } from "citty";
 import { globalArgs } from "./cli/args";
-import { commands } from "./cli/commands/index";
+import { commands, hiddenCommands } from "./cli/commands/index";
 import { renderCommandHelp, renderRootHelp } from "./cli/help";
 import { printData } from "./cli/output";
 import { checkFlags, splitArgv } from "./cli/parse";
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return ExitCode.ok;
     }
-    const load = commands[verb];
+    const load = commands[verb] ?? hiddenCommands[verb];
     if (!load) {
       throw new UsageError(
         `unknown command \`${verb}\`${didYouMean(verb, Object.keys(commands))}`,

@@ -51,6 +51,13 @@ const mountsRule: Rule = {
           message: `${m.tag === undefined ? "derived tag" : "tag"} "${tag}" is already used by mounts[${other}]; set a distinct tag`,
         });
       }
+      // The replay touches files in the guest, which a read-only mount refuses.
+      if (m.inotify && m.readonly) {
+        problems.push({
+          path: ["mounts", i, "inotify"],
+          message: "needs a writable mount (the guest replays changes there); set readonly = false",
+        });
+      }
       if (m.default) {
         if (defaultAt === undefined) defaultAt = i;
         else {

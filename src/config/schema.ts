@@ -92,6 +92,20 @@ const Network = Type.Object(
       description: "Extra NICs: set exactly one of network or bridge",
       examples: [[{ network: "lab", ip: "192.168.100.10" }]],
     }),
+    auto_forward: Type.Boolean({
+      default: false,
+      description: "Forward every guest TCP listener to the same port on the host's 127.0.0.1",
+    }),
+    auto_forward_exclude: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+      default: [],
+      maxItems: 256,
+      description: "Guest ports auto_forward leaves alone (22 always is)",
+      examples: [[5432]],
+    }),
+    proxy: Type.Union([Type.Literal("none"), Type.Literal("host")], {
+      default: "none",
+      description: "host: pass this host's http(s)_proxy/no_proxy to the guest and its apt",
+    }),
   },
   { additionalProperties: false },
 );
@@ -240,6 +254,16 @@ const Mount = Type.Object(
         examples: ["virtiofs"],
       }),
     ),
+    inotify: Type.Boolean({
+      default: false,
+      description: "Replay host changes in the guest so its file watchers see them",
+    }),
+    ignore: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      maxItems: 256,
+      description: "Paths (globs) the inotify replay skips; .git internals always are",
+      examples: [["node_modules", "*.log", "build/**"]],
+    }),
   },
   { additionalProperties: false },
 );
@@ -308,6 +332,7 @@ const Port = Type.Object(
 );
 
 const DRIVE_NAME = "^[a-z0-9][a-z0-9_-]{0,19}$";
+const ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
 
 /** A table that may be left out: its keys' defaults apply. */
 function section<T extends Type.TProperties>(table: Type.TObject<T>, description: string) {
@@ -344,6 +369,19 @@ export const ConfigSchema = Type.Object(
       examples: [{ data: { size: "10G" } }],
     }),
     fs: section(Fs, "Filesystems made on the extra drives on first boot"),
+    env: Type.Record(
+      Type.String({ pattern: ENV_NAME }),
+      // pam_env, which reads /etc/environment, ends a value at `#`: it could not arrive whole.
+      Type.String({ pattern: "^[^\\u0000\\n\\r#]*$" }),
+      {
+        default: {},
+        propertyNames: { pattern: ENV_NAME },
+        maxProperties: 256,
+        description:
+          "Environment variables for logins, `rum exec` and provisioning (no newline or #)",
+        examples: [{ RUST_LOG: "debug" }],
+      },
+    ),
     ports: Type.Array(Port, {
       default: [],
       maxItems: 256,

@@ -162,5 +162,6 @@ function conventionsSection(): string[] {
     "- When something fails, read `rum log` (console, provisioning and rum's own log; `rum log --failed` for the failed step).",
     "- Run `rum validate` after editing rum.toml: it names the bad key path and line.",
     "- Use `-c FILE` (e.g. `dev.rum.toml`) to keep several VMs in one folder.",
+    "- A dev server in the guest that reloads on file changes needs `inotify = true` on its `[[mounts]]` entry; `[network] auto_forward = true` makes whatever it listens on reachable at the same port on the host's 127.0.0.1.",
   ];
 }

@@ -2,6 +2,7 @@
  * forwards.json in the VM's state dir: which forwarder rum started (PID and exact
  * command line, so a recycled PID is never taken for it) and for which ports.
  * Written atomically: `rum status` may read it while `rum up` writes it.
+ * The inotify/auto-forward watcher (src/watch) is kept the same way, as `watch`.
  */
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
@@ -16,17 +17,23 @@ export interface ForwarderRecord {
   startedAt: string;
 }
 
-export function recordPath(stateDir: string): string {
-  return join(stateDir, "forwards.json");
+/** Which detached process: `forwards` (the port forwarder) or `watch` (src/watch). */
+export type RecordName = "forwards" | "watch";
+
+export function recordPath(stateDir: string, name: RecordName = "forwards"): string {
+  return join(stateDir, `${name}.json`);
 }
 
 export function forwardsLogPath(stateDir: string): string {
   return join(stateDir, "logs", "forwards.log");
 }
 
-export async function readRecord(stateDir: string): Promise<ForwarderRecord | null> {
+export async function readRecord(
+  stateDir: string,
+  name: RecordName = "forwards",
+): Promise<ForwarderRecord | null> {
   try {
-    const value = JSON.parse(await readFile(recordPath(stateDir), "utf8")) as ForwarderRecord;
+    const value = JSON.parse(await readFile(recordPath(stateDir, name), "utf8")) as ForwarderRecord;
     const valid =
       Number.isInteger(value.pid) &&
       value.pid > 0 &&
@@ -38,12 +45,16 @@ export async function readRecord(stateDir: string): Promise<ForwarderRecord | nu
   }
 }
 
-export async function writeRecord(stateDir: string, record: ForwarderRecord): Promise<void> {
-  const tmp = join(stateDir, `.forwards.json.${process.pid}`);
+export async function writeRecord(
+  stateDir: string,
+  record: ForwarderRecord,
+  name: RecordName = "forwards",
+): Promise<void> {
+  const tmp = join(stateDir, `.${name}.json.${process.pid}`);
   await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, recordPath(stateDir));
+  await rename(tmp, recordPath(stateDir, name));
 }
 
-export async function removeRecord(stateDir: string): Promise<void> {
-  await rm(recordPath(stateDir), { force: true });
+export async function removeRecord(stateDir: string, name: RecordName = "forwards"): Promise<void> {
+  await rm(recordPath(stateDir, name), { force: true });
 }

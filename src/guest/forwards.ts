@@ -24,7 +24,8 @@ export { checkPortsFree } from "./forward-ports";
 export interface ForwardStatus {
   running: boolean;
   pid?: number;
-  ports: (PortForward & { listening: boolean })[];
+  /** `config`: a `[[ports]]` entry; `auto`: a guest listener (`[network] auto_forward`). */
+  ports: (PortForward & { listening: boolean; source: "config" | "auto"; note?: string })[];
   /** The forwarder's log. */
   log: string;
 }
@@ -136,6 +137,7 @@ export async function forwardStatus(
     guest,
     bind,
     listening: served({ host, guest, bind }),
+    source: "config" as const,
   }));
   return { running, ...(running ? { pid: record.pid } : {}), ports, log };
 }

@@ -7,6 +7,7 @@ import { stopMaster } from "../guest/master";
 import { controlPathFor } from "../guest/ssh-control-path";
 import { deleteVolume } from "../host/pool";
 import { updateState } from "../state/vm-state";
+import { stopWatcher } from "../watch/lifecycle";
 import type { Vm } from "./context";
 import { forgetSpec } from "./define";
 import { ownedDomain } from "./ownership";
@@ -31,8 +32,10 @@ export async function removeVolumes(vm: Vm): Promise<string[]> {
   return volumes;
 }
 
-/** Stop the VM's port forwarder and its shared SSH connection. */
+/** Stop the VM's port forwarder, its watcher and its shared SSH connection. */
 export async function stopSsh(vm: Vm): Promise<void> {
+  // The watcher first: it cancels its auto forwards on the master.
+  await stopWatcher(vm.stateDir).catch(() => false);
   await stopForwards(vm.stateDir).catch(() => false);
   await stopMaster({
     host: "0.0.0.0",

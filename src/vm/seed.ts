@@ -4,11 +4,13 @@
  * volume and an unchanged config reuses the uploaded seed.
  */
 import type { VmKeys } from "../guest/keys";
+import { log } from "../log";
 import { type SeedInput, seedFiles } from "../seed/cloudinit/index";
 import { writeIso } from "../seed/iso9660/writer";
 import type { Vm } from "./context";
 import { guestUserIds } from "./guest-ids";
 import type { ResolvedMount } from "./mounts";
+import { seedEnv } from "./seed-env";
 
 /** Fixed so identical inputs give identical bytes. */
 const SEED_DATE = new Date(Date.UTC(2020, 0, 1));
@@ -27,6 +29,7 @@ export function seedInput(vm: Vm, keys: VmKeys, mounts: ResolvedMount[]): SeedIn
     })),
   );
   const defaultDir = mounts.find((m) => m.default)?.target;
+  const env = seedEnv(config, process.env, (m) => log.warn(m));
   return {
     hostname: config.network.hostname ?? vm.loaded.name,
     user: {
@@ -52,6 +55,7 @@ export function seedInput(vm: Vm, keys: VmKeys, mounts: ResolvedMount[]): SeedIn
     },
     nics: vm.nics.map((n) => ({ mac: n.mac, ...(n.ip ? { ip: n.ip } : {}) })),
     ...(defaultDir ? { defaultDir } : {}),
+    ...(env ? { env } : {}),
   };
 }
 

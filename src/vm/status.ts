@@ -7,8 +7,10 @@ import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forw
 import { isMasterRunning } from "../guest/master";
 import { sshNic, sshTarget, vmKeys } from "../guest/session";
 import { readState } from "../state/vm-state";
+import type { WatcherStatus } from "../watch/lifecycle";
 import { openVm } from "./context";
 import { inspectVm } from "./inspect";
+import { watchStatus } from "./watch";
 
 export interface VmStatus {
   name: string;
@@ -22,6 +24,8 @@ export interface VmStatus {
   ssh: { address: string | null; user: string; master: boolean };
   volumes: string[];
   forwards: ForwardStatus;
+  /** The inotify/auto_forward watcher (src/watch). */
+  watcher: WatcherStatus;
   provisioned: boolean;
   stateDir: string;
 }
@@ -51,6 +55,7 @@ export async function status(
   if (target && ports.length > 0 && !forwards.running && state.firstBootDone) {
     forwards = await ensureForwards({ stateDir: vm.stateDir, target, ports }).catch(() => forwards);
   }
+  const watch = await watchStatus(vm, target, Boolean(state.firstBootDone));
   return {
     name: loaded.name,
     domain: vm.domain,
@@ -60,7 +65,8 @@ export async function status(
     configChanged: existing ? existing.metadata.configHash !== loaded.hash : false,
     interfaces,
     ssh: { address: sshIp, user: loaded.config.ssh.user ?? loaded.config.user.name, master },
-    forwards,
+    forwards: { ...forwards, ports: [...forwards.ports, ...watch.auto] },
+    watcher: watch.watcher,
     volumes: seen.volumes,
     provisioned: Boolean(state.firstBootDone),
     stateDir: vm.stateDir,

@@ -30,6 +30,7 @@ import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
 import { buildSeed, seedInput } from "./seed";
 import { ensureDriveVolumes, ensureRootVolume, ensureSeedVolume } from "./storage";
+import { ensureVmWatcher, watchSpec } from "./watch";
 
 export interface UpOptions {
   reset?: boolean;
@@ -68,7 +69,10 @@ async function startDomain(vm: Vm): Promise<void> {
   }
 }
 
-/** Start (or keep, or restart) the forwarder; an empty [[ports]] stops an old one. */
+/**
+ * Start (or keep, or restart) the forwarder and the watcher; an empty [[ports]]
+ * (or neither inotify nor auto_forward) stops an old one.
+ */
 async function forwardPorts(
   vm: Vm,
   keys: VmKeys,
@@ -76,11 +80,14 @@ async function forwardPorts(
   restart: boolean,
 ): Promise<void> {
   const ports = vm.loaded.config.ports;
-  const run = () =>
-    ensureForwards({ stateDir: vm.stateDir, target: sshTarget(vm, keys, address), ports, restart });
+  const target = sshTarget(vm, keys, address);
+  const run = () => ensureForwards({ stateDir: vm.stateDir, target, ports, restart });
   if (ports.length === 0) await run();
   else
     await step(`forwarding ${ports.map((p) => `${p.bind}:${p.host}→${p.guest}`).join(", ")}`, run);
+  if (watchSpec(vm, target))
+    await step("starting the watcher", () => ensureVmWatcher(vm, target, restart));
+  else await ensureVmWatcher(vm, target, restart);
 }
 
 export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<UpResult> {

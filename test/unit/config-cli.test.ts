@@ -129,7 +129,11 @@ describe("rum validate on valid configs", () => {
       readonly: false,
       default: true,
       tag: "home-dev-project",
+      inotify: true,
+      ignore: ["node_modules", "*.log"],
     });
+    expect(out.config.env).toEqual({ RUST_LOG: "debug", GREETING: "hello world" });
+    expect(out.config.network.auto_forward_exclude).toEqual([5432]);
     expect(out.config.fs.zfs[0].pool).toBe("tank");
 
     const text = run(["-c", "full.rum.toml", "validate"], dir);

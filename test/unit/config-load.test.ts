@@ -208,7 +208,14 @@ describe("valid configs", () => {
     const path = project(MINIMAL, "rum.toml", "srcs");
     mkdirSync(join(tmp, "srcs", "code"));
     const loaded = loadConfigText(MINIMAL, path);
-    const m = { source: "code", target: "/c", readonly: false, default: false };
+    const m = {
+      source: "code",
+      target: "/c",
+      readonly: false,
+      default: false,
+      inotify: false,
+      ignore: [],
+    };
     expect(resolveMountSource(loaded, m)).toBe(join(tmp, "srcs", "code"));
     expect(() => resolveMountSource(loaded, { ...m, source: "gone" })).toThrow(UsageError);
   });

@@ -39,7 +39,9 @@ describe("ensureForwards", () => {
     const first = await ensureForwards({ stateDir: dir, target: bed.target(), ports });
     expect(first.started).toBe(true);
     expect(first.running).toBe(true);
-    expect(first.ports).toEqual([{ ...(ports[0] as PortForward), listening: true }]);
+    expect(first.ports).toEqual([
+      { ...(ports[0] as PortForward), listening: true, source: "config" },
+    ]);
     expect(await get(ports[0]?.host as number)).toBe("web");
 
     const again = await ensureForwards({ stateDir: dir, target: bed.target(), ports });

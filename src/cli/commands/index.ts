@@ -26,3 +26,8 @@ export const commands: Record<string, Loader> = {
   completions: () => load(import("./completions")),
   version: () => load(import("./version")),
 };
+
+/** Commands rum runs itself (detached helpers): callable, but in no help, completion or skill. */
+export const hiddenCommands: Record<string, Loader> = {
+  __watch: () => load(import("./watch")),
+};

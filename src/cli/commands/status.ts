@@ -17,10 +17,11 @@ function text(s: VmStatus): string {
   if (s.ssh.address)
     lines.push(`  ssh        ${s.ssh.user}@${s.ssh.address}${s.ssh.master ? " (connected)" : ""}`);
   for (const f of s.forwards.ports) {
-    lines.push(
-      `  forward    ${f.bind}:${f.host} → guest ${f.guest} (${f.listening ? "listening" : "not listening"})`,
-    );
+    const state = f.note ?? (f.listening ? "listening" : "not listening");
+    const auto = f.source === "auto" ? "auto " : "";
+    lines.push(`  forward    ${f.bind}:${f.host} → guest ${f.guest} (${auto}${state})`);
   }
+  if (s.watcher.running) lines.push(`  watcher    PID ${s.watcher.pid} (log ${s.watcher.log})`);
   if (s.volumes.length) lines.push(`  volumes    ${s.volumes.join(", ")}`);
   lines.push(`  provisioned ${s.provisioned ? "yes" : "no"}`);
   return lines.join("\n");

@@ -64,6 +64,10 @@ export interface SeedNic {
   ip?: string;
 }
 
+export type { SeedEnv } from "./environment";
+
+import type { SeedEnv } from "./environment";
+
 export interface SeedInput {
   /** Computed from the rest of the input (see instanceId), never given. */
   instanceId?: never;
@@ -76,6 +80,8 @@ export interface SeedInput {
   filesystems: SeedFilesystem[];
   provision: SeedProvision;
   nics: SeedNic[];
+  /** `[env]` and the host's proxy: logins, `rum exec`, provisioning and apt see them. */
+  env?: SeedEnv;
   /** The default mount target: interactive login shells start there. */
   defaultDir?: string;
 }

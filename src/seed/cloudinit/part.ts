@@ -9,6 +9,8 @@ export interface GuestFile {
   content: string;
   /** Octal text, as cloud-init's write_files wants it. */
   permissions: "0644" | "0755";
+  /** Added to the end of an existing file (the image's /etc/environment) instead of replacing it. */
+  append?: true;
 }
 
 export interface SeedPart {

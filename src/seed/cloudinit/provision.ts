@@ -3,6 +3,8 @@
  * records their output and exit code where the host looks for them, and the
  * systemd unit that runs the boot script on every boot.
  */
+
+import { ENV_SHELL_FILE } from "./environment";
 import {
   BOOT_UNIT_NAME,
   BOOT_UNIT_PATH,
@@ -34,7 +36,9 @@ function kindCase(kind: ProvisionKind, done: string): string {
  * leaves a daemon running in the background would otherwise keep the pipe
  * open and the run would never end.
  */
-function runnerScript(): string {
+function runnerScript(withEnv: boolean): string {
+  // Only with [env]: a runner without it stays byte-identical, and so does its seed.
+  const env = withEnv ? `. ${shellQuote(ENV_SHELL_FILE)}\n` : "";
   return `${scriptHeader("Runs one rum provisioning script: run-provision.sh system|boot [--once]")}
 # The script's output goes to its log and its exit code to its exit file
 # (written when it ends); the runner exits 0 once the script ran, so neither
@@ -58,7 +62,7 @@ rm -f "$exit_file"
 cd /
 export HOME=/root DEBIAN_FRONTEND=noninteractive
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# A script without a #! line is a bash script.
+${env}# A script without a #! line is a bash script.
 if [ "$(head -c 2 "$script")" = '#!' ]; then run=("$script"); else run=(/bin/bash "$script"); fi
 "\${run[@]}" </dev/null >"$log" 2>&1
 code=$?
@@ -90,11 +94,12 @@ WantedBy=multi-user.target
 `;
 }
 
-export function provisionPart(provision: SeedProvision): SeedPart {
+/** `withEnv`: the runner sources `[env]` (environment.ts) before each script. */
+export function provisionPart(provision: SeedProvision, withEnv = false): SeedPart {
   const { system, boot } = provision;
   if (system === undefined && boot === undefined) return EMPTY_PART;
   const files: GuestFile[] = [
-    { path: PROVISION_RUNNER, content: runnerScript(), permissions: "0755" },
+    { path: PROVISION_RUNNER, content: runnerScript(withEnv), permissions: "0755" },
   ];
   const runcmd: string[][] = [];
   if (system !== undefined) {

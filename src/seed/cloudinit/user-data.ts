@@ -4,6 +4,7 @@
  * says nothing about behaviour (see the comments).
  */
 import { autologinPart } from "./console";
+import { environmentPart } from "./environment";
 import { filesystemsPart } from "./filesystems";
 import type { SeedInput } from "./input";
 import { loginDirPart } from "./login-dir";
@@ -59,13 +60,15 @@ function sshSettings(input: SeedInput): YamlMap {
   };
 }
 
-/** In first-boot order: console, shared folders, drives, then provisioning (which may use both). */
+/** In first-boot order: console, shared folders, drives, environment, then provisioning (which may use them all). */
 function parts(input: SeedInput): SeedPart[] {
+  const hasEnv = Object.keys(input.env?.vars ?? {}).length > 0;
   return [
     autologinPart(input.autologin, input.user.name),
     sharesPart(input.mounts),
     filesystemsPart(input.filesystems, input.user.name),
-    provisionPart(input.provision),
+    environmentPart(input.env),
+    provisionPart(input.provision, hasEnv),
     loginDirPart(input.defaultDir),
   ];
 }
@@ -85,6 +88,7 @@ function writeFilesAndRuncmd(input: SeedInput): YamlMap {
             path: f.path,
             content: f.content,
             permissions: f.permissions,
+            append: f.append,
           }))
         : undefined,
     runcmd: runcmd.length > 0 ? runcmd : undefined,
