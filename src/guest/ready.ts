@@ -18,9 +18,9 @@ const POLL_MS = 250;
 const JUMP_POLL_MS = 1000;
 /** How often a closed port 22 sends rum back to libvirt for the address. */
 const RELOOK_MS = 3000;
-/** Boot under software emulation takes a minute or more; leave room for slow hosts. */
-const SSH_TIMEOUT_MS = 600_000;
-const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
+/** Boot under software emulation takes a minute or more: [advanced] ssh_timeout_s leaves room for slow hosts. */
+const sshTimeoutMs = (vm: Vm) => vm.loaded.config.advanced.ssh_timeout_s * 1000;
+const TIMEOUT_HINT = "; a slow host may need a longer [advanced] ";
 
 async function poll<T>(
   phase: string,
@@ -66,8 +66,9 @@ async function waitForPort(vm: Vm, first: string): Promise<string> {
   return step(`waiting for SSH port on ${first}`, () =>
     poll(
       "TCP port 22",
-      SSH_TIMEOUT_MS,
-      () => `sshd did not start in the guest at ${ip}: see \`rum log --console\``,
+      sshTimeoutMs(vm),
+      () =>
+        `sshd did not start in the guest at ${ip}: see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
       async () => {
         if (await tcpOpen(ip, 22, 1000)) return ip;
         if (Date.now() - looked >= RELOOK_MS) {
@@ -99,7 +100,7 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
   await step(`waiting for SSH login${direct ? "" : ` on ${ip}`}${via}`, () =>
     poll(
       "SSH login",
-      SSH_TIMEOUT_MS,
+      sshTimeoutMs(vm),
       () => `ssh said: ${last || "nothing"}; see \`rum log --console\``,
       async () => {
         const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
@@ -117,9 +118,10 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
 const SSH_FAILED = 255;
 const SSH_RETRIES = 5;
 
-export async function waitForCloudInit(target: SshTarget): Promise<void> {
+/** `timeoutMs`: [advanced] cloud_init_timeout_s; the first boot's system provisioning runs inside it. */
+export async function waitForCloudInit(target: SshTarget, timeoutMs: number): Promise<void> {
   await step("waiting for cloud-init to finish", async () => {
-    const deadline = Date.now() + CLOUD_INIT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     const wait = () =>
       guestRun(target, ["cloud-init", "status", "--wait"], {
         timeoutMs: Math.max(1000, deadline - Date.now()),
@@ -133,9 +135,9 @@ export async function waitForCloudInit(target: SshTarget): Promise<void> {
     if (r.exitCode === 0) return;
     if (r.timedOut) {
       throw new RumError(
-        `timed out after ${CLOUD_INIT_TIMEOUT_MS / 1000}s waiting for cloud-init to finish`,
+        `timed out after ${Math.round(timeoutMs / 1000)}s waiting for cloud-init to finish`,
         {
-          hint: "see what it is doing with `rum log --console` or `rum exec -- cloud-init status --long`",
+          hint: `see what it is doing with \`rum log --console\` or \`rum exec -- cloud-init status --long\`${TIMEOUT_HINT}cloud_init_timeout_s`,
         },
       );
     }

@@ -39,7 +39,7 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
       throw provisionFailed(r);
     }
   }
-  await waitForCloudInit(target);
+  await waitForCloudInit(target, config.advanced.cloud_init_timeout_s * 1000);
   await updateState(vm.stateDir, { firstBootDone: true });
   if (config.provision.boot) {
     log.start("boot provisioning");

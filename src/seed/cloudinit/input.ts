@@ -76,6 +76,8 @@ export interface SeedInput {
   filesystems: SeedFilesystem[];
   provision: SeedProvision;
   nics: SeedNic[];
+  /** The user's `[cloud_init]` user-data (#cloud-config or #! script), checked by the config loader. */
+  extraUserData?: string;
   /** The default mount target: interactive login shells start there. */
   defaultDir?: string;
 }
