@@ -40,7 +40,8 @@ const Resources = Type.Object(
     disk: Type.String({
       ...SizeString,
       default: "20G",
-      description: "Root disk size; the overlay is grown to it",
+      description:
+        "Root disk size; raising it grows the disk (and the guest's root filesystem) on the next `rum up` of a stopped VM; never shrinks",
     }),
   },
   { additionalProperties: false },
@@ -263,7 +264,13 @@ const Mount = Type.Object(
 );
 
 const Drive = Type.Object(
-  { size: Type.String({ ...SizeString, description: "Size of the extra qcow2 disk" }) },
+  {
+    size: Type.String({
+      ...SizeString,
+      description:
+        "Size of the extra qcow2 disk; raising it grows the disk on the next `rum up` of a stopped VM (not a filesystem on it); never shrinks",
+    }),
+  },
   { additionalProperties: false },
 );
 

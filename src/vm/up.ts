@@ -19,6 +19,7 @@ import { ensureBaseVolume } from "./base-volume";
 import { ensureConsoleLog } from "./console-log";
 import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
+import { describeSizeChange, growVolumes, sizeChanges } from "./disk-sizes";
 import { domainSpec } from "./domain-spec";
 import { guestUserIds } from "./guest-ids";
 import { resolveMounts } from "./mounts";
@@ -108,9 +109,10 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const seedVolume = vm.seedVolume(seed.hash);
   const spec = domainSpec(vm, seedVolume, mounts);
   domainXml(spec); // refuse values libvirt would reject before any work is done
+  const resizes = await sizeChanges(vm); // a shrink is refused here, before any change
 
   if (existing && existing.state !== "shut off") {
-    const changed = await changedSettings(vm, spec);
+    const changed = [...(await changedSettings(vm, spec)), ...resizes.map(describeSizeChange)];
     if (changed.length > 0) {
       throw new RumError(
         `VM ${vm.loaded.name} is ${existing.state} with a different configuration: ${changed.join("; ")}`,
@@ -145,6 +147,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
       virtualSize: image.virtualSize,
     });
     await ensureDriveVolumes(vm);
+    await growVolumes(vm, resizes);
     await ensureSeedVolume(vm, seed);
     await ensureConsoleLog(vm);
   });
