@@ -20,6 +20,7 @@ export const HELP_TEXT: Record<string, HelpText> = {
   schema: { examples: ["rum schema > rum.schema.json"] },
   up: { examples: ["rum up -d", "rum up --reset --no-wait"] },
   down: { examples: ["rum down", "rum down --timeout 60", "rum down --force"] },
+  restart: { examples: ["rum restart -d", "rum restart --reset -d"] },
   destroy: { examples: ["rum destroy", "rum destroy --yes"] },
   status: {
     examples: ["rum status", "rum status --json | jq -r .ssh.address", "rum status --all"],

@@ -11,6 +11,7 @@ export const commands: Record<string, Loader> = {
   schema: () => load(import("./schema")),
   up: () => load(import("./up")),
   down: () => load(import("./down")),
+  restart: () => load(import("./restart")),
   destroy: () => load(import("./destroy")),
   status: () => load(import("./status")),
   ssh: () => load(import("./ssh")),
