@@ -39,10 +39,13 @@ function wanted(vm: Vm): { key: string; volume: string; bytes: number }[] {
  * A smaller size than the volume has is a UsageError (exit 2) naming the key.
  */
 export async function sizeChanges(vm: Vm): Promise<SizeChange[]> {
+  const list = wanted(vm);
+  // One round trip for all volumes: this runs on every `rum up`, the no-op one too.
+  const capacities = await Promise.all(list.map((w) => volumeCapacity(vm.virsh, w.volume)));
   const changes: SizeChange[] = [];
-  for (const w of wanted(vm)) {
-    const from = await volumeCapacity(vm.virsh, w.volume);
-    if (from === null) continue;
+  for (const [i, w] of list.entries()) {
+    const from = capacities[i];
+    if (from === null || from === undefined) continue;
     let to = sectors(w.bytes);
     // The root disk was made at least as large as its image: that floor is no shrink request.
     if (to < from && w.volume === vm.rootVolume)
