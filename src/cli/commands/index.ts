@@ -13,6 +13,7 @@ export const commands: Record<string, Loader> = {
   down: () => load(import("./down")),
   restart: () => load(import("./restart")),
   destroy: () => load(import("./destroy")),
+  snapshot: () => load(import("./snapshot")),
   status: () => load(import("./status")),
   ssh: () => load(import("./ssh")),
   "ssh-config": () => load(import("./ssh-config")),
