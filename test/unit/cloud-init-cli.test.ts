@@ -22,7 +22,7 @@ function run(dir: string, ...args: string[]) {
   const p = Bun.spawnSync([rum, ...args], {
     cwd: dir,
     stdin: "ignore",
-    env: { ...process.env, XDG_STATE_HOME: join(tmp, "state"), NO_COLOR: "1" },
+    env: { ...process.env, XDG_DATA_HOME: join(tmp, "data"), NO_COLOR: "1" },
   });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }

@@ -19,7 +19,7 @@ function rum(...args: string[]) {
   const p = Bun.spawnSync([rumBinary(), ...args, "--connect", "test:///default"], {
     cwd: tmp,
     stdin: "ignore",
-    env: { ...process.env, XDG_STATE_HOME: join(tmp, "state"), NO_COLOR: "1" },
+    env: { ...process.env, XDG_DATA_HOME: join(tmp, "data"), NO_COLOR: "1" },
   });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }
