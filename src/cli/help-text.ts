@@ -20,7 +20,15 @@ export const HELP_TEXT: Record<string, HelpText> = {
   schema: { examples: ["rum schema > rum.schema.json"] },
   up: { examples: ["rum up -d", "rum up --reset --no-wait"] },
   down: { examples: ["rum down", "rum down --timeout 60", "rum down --force"] },
+  restart: { examples: ["rum restart -d", "rum restart --reset -d"] },
   destroy: { examples: ["rum destroy", "rum destroy --yes"] },
+  snapshot: {
+    examples: ["rum down && rum snapshot save clean", "rum snapshot restore clean --yes"],
+  },
+  "snapshot save": { examples: ["rum snapshot save before-upgrade"] },
+  "snapshot list": { examples: ["rum snapshot list", "rum snapshot list --json"] },
+  "snapshot restore": { examples: ["rum snapshot restore before-upgrade --yes && rum up -d"] },
+  "snapshot delete": { examples: ["rum snapshot delete before-upgrade"] },
   status: {
     examples: ["rum status", "rum status --json | jq -r .ssh.address", "rum status --all"],
   },

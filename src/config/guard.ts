@@ -10,7 +10,7 @@ import type { Problem } from "./problems";
 /** A real rum.toml nests 4 deep (`fs.ext4[0].drives[0]`). */
 export const MAX_DEPTH = 12;
 export const MAX_STRING = 64 * 1024;
-/** Provisioning scripts are the one place for long text (and for tabs and escapes). */
+/** Provisioning scripts and user-data are the one place for long text (and for tabs and escapes). */
 export const MAX_SCRIPT = 1024 * 1024;
 export const MAX_KEY = 128;
 /** Lists and whole files far beyond any real config (typebox's checks are not free). */
@@ -19,9 +19,10 @@ export const MAX_VALUES = 50_000;
 /**
  * Past this, the file is not a config someone wrote: refused by its size
  * before it is read (parsing 15 MB takes seconds, only to be refused by the
- * limits above). Both provisioning scripts at their limit, plus room for the rest.
+ * limits above). Both provisioning scripts and the user-data at their limit,
+ * plus room for the rest.
  */
-export const MAX_FILE_BYTES = 2 * MAX_SCRIPT + 512 * 1024;
+export const MAX_FILE_BYTES = 3 * MAX_SCRIPT + 512 * 1024;
 const MAX_PROBLEMS = 50;
 
 type Path = (string | number)[];
@@ -90,6 +91,7 @@ function isTable(v: unknown): v is Record<string, unknown> {
 }
 
 function isScript(path: Path): boolean {
+  if (path.length === 2) return path[0] === "cloud_init" && path[1] === "user_data";
   return path.length === 3 && path[0] === "provision" && path[2] === "script";
 }
 

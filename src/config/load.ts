@@ -14,6 +14,7 @@ import { UsageError } from "../errors";
 import { log } from "../log";
 import { applyArchDefaults } from "./arch";
 import { configHash } from "./canonical";
+import { cloudInitUserData } from "./cloud-init";
 import { guardParsed, MAX_FILE_BYTES, MAX_SCRIPT } from "./guard";
 import { configId, domainName, vmName } from "./identity";
 import { indexKeys, type KeyIndex } from "./locate";
@@ -33,8 +34,10 @@ export interface LoadedConfig {
   name: string;
   id8: string;
   domainName: string;
-  /** sha256 of the resolved config's canonical JSON: changes when the config does. */
+  /** sha256 of the resolved config's canonical JSON (and user_data_file's text): changes when the config does. */
   hash: string;
+  /** `[cloud_init]` user-data: the inline text or the file's, checked to merge with rum's. */
+  userData?: string;
 }
 
 export interface LoadOptions {
@@ -162,6 +165,13 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
   const name = vmName(explicit, file);
   const dir = dirname(file);
   problems.push(...semanticProblems(config, { dir, name }, failed));
+  const userData = failed.some((f) => f[0] === "cloud_init")
+    ? { problems: [] }
+    : cloudInitUserData(config, dir, {
+        inline: (n) => inlineDocLine(text, keys, n),
+        fileKey: () => keys.lineOf(["cloud_init", "user_data_file"]),
+      });
+  problems.push(...userData.problems);
   if (problems.length > 0) throw fail(problems);
 
   const resolved = withDerived(config, name);
@@ -173,7 +183,11 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
     name,
     id8,
     domainName: domainName(name, id8),
-    hash: configHash(resolved),
+    // A file's text counts as config; inline text is in `resolved` already.
+    hash: configHash(
+      resolved.cloud_init.user_data_file === undefined ? resolved : [resolved, userData.text],
+    ),
+    ...(userData.text === undefined ? {} : { userData: userData.text }),
   };
 }
 
@@ -181,6 +195,18 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
 function tableOf(parsed: unknown, key: string): object {
   const table = (parsed as Record<string, unknown> | null)?.[key];
   return typeof table === "object" && table !== null && !Array.isArray(table) ? table : {};
+}
+
+/**
+ * rum.toml's line for line `n` of an inline user_data: a multi-line string
+ * whose opening quotes end their line starts on the next one (TOML drops that
+ * first newline).
+ */
+function inlineDocLine(text: string, keys: KeyIndex, n: number): number | undefined {
+  const keyLine = keys.lineOf(["cloud_init", "user_data"]);
+  if (keyLine === undefined) return undefined;
+  const opening = text.split("\n")[keyLine - 1] ?? "";
+  return keyLine + n - 1 + (/=\s*("""|''')\s*$/.test(opening) ? 1 : 0);
 }
 
 /** typebox stops at `maxErrors` (default 8); the user should see every problem. */

@@ -40,7 +40,8 @@ const Resources = Type.Object(
     disk: Type.String({
       ...SizeString,
       default: "20G",
-      description: "Root disk size; the overlay is grown to it",
+      description:
+        "Root disk size; raising it grows the disk (and the guest's root filesystem) on the next `rum up` of a stopped VM; never shrinks",
     }),
   },
   { additionalProperties: false },
@@ -172,6 +173,38 @@ const Advanced = Type.Object(
         examples: ["x86_64"],
       }),
     ),
+    ssh_timeout_s: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 600,
+      description: "How long to wait for SSH (port 22, then login) after the address",
+    }),
+    cloud_init_timeout_s: Type.Integer({
+      minimum: 1,
+      maximum: 86400,
+      default: 1200,
+      description: "How long to wait for cloud-init (and system provisioning) to finish",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const CloudInit = Type.Object(
+  {
+    user_data: Type.Optional(
+      Type.String({
+        description:
+          "A #cloud-config document merged into rum's (runcmd, bootcmd, write_files, packages append after rum's), or a #! script run on first boot",
+        examples: ["#cloud-config\npackages: [htop]\nruncmd:\n  - [touch, /etc/ready]\n"],
+      }),
+    ),
+    user_data_file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "The same, read from a file (relative to rum.toml); not with user_data",
+        examples: ["cloud-init.yaml"],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -269,7 +302,13 @@ const Mount = Type.Object(
 );
 
 const Drive = Type.Object(
-  { size: Type.String({ ...SizeString, description: "Size of the extra qcow2 disk" }) },
+  {
+    size: Type.String({
+      ...SizeString,
+      description:
+        "Size of the extra qcow2 disk; raising it grows the disk on the next `rum up` of a stopped VM (not a filesystem on it); never shrinks",
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -351,6 +390,7 @@ export const ConfigSchema = Type.Object(
     resources: section(Resources, "CPU, memory and root disk"),
     network: section(Network, "Networking: NAT, hostname, extra NICs"),
     provision: section(Provision, "Shell scripts run in the guest"),
+    cloud_init: section(CloudInit, "Your own cloud-init user-data, merged with rum's"),
     advanced: section(Advanced, "libvirt connection and machine details"),
     ssh: section(Ssh, "How rum (and you) log in"),
     user: section(User, "The guest user"),

@@ -161,6 +161,7 @@ function conventionsSection(): string[] {
     "- Run guest commands with `rum exec -- CMD ARGS...` (not `rum ssh`): output streams and the exit code is the command's; 125 means rum could not run it.",
     "- When something fails, read `rum log` (console, provisioning and rum's own log; `rum log --failed` for the failed step).",
     "- Run `rum validate` after editing rum.toml: it names the bad key path and line.",
+    "- Prefer `[provision.system]` scripts; use `[cloud_init] user_data` only for what needs cloud-init (write_files, packages, bootcmd): it is merged with rum's, and keys rum relies on (users, ssh_keys, hostname, network) are refused.",
     "- Use `-c FILE` (e.g. `dev.rum.toml`) to keep several VMs in one folder.",
     "- A dev server in the guest that reloads on file changes needs `inotify = true` on its `[[mounts]]` entry; `[network] auto_forward = true` makes whatever it listens on reachable at the same port on the host's 127.0.0.1.",
   ];

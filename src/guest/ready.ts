@@ -18,9 +18,9 @@ const POLL_MS = 250;
 const JUMP_POLL_MS = 1000;
 /** How often a closed port 22 sends rum back to libvirt for the address. */
 const RELOOK_MS = 3000;
-/** Boot under software emulation takes a minute or more; leave room for slow hosts. */
-const SSH_TIMEOUT_MS = 600_000;
-const CLOUD_INIT_TIMEOUT_MS = 1_200_000;
+/** Boot under software emulation takes a minute or more: [advanced] ssh_timeout_s leaves room for slow hosts. */
+const sshTimeoutMs = (vm: Vm) => vm.loaded.config.advanced.ssh_timeout_s * 1000;
+const TIMEOUT_HINT = "; a slow host may need a longer [advanced] ";
 
 async function poll<T>(
   phase: string,
@@ -101,8 +101,9 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
     await step(`waiting for SSH port on ${found}`, () =>
       poll(
         "TCP port 22",
-        SSH_TIMEOUT_MS,
-        () => `sshd did not start in the guest at ${where.ip}: see \`rum log --console\``,
+        sshTimeoutMs(vm),
+        () =>
+          `sshd did not start in the guest at ${where.ip}: see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
         async () => {
           if (await tcpOpen(where.ip, 22, 1000)) return true;
           await where.moved();
@@ -119,8 +120,8 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
   await step(`waiting for SSH login${direct ? "" : ` on ${where.ip}`}${via}`, () =>
     poll(
       "SSH login",
-      SSH_TIMEOUT_MS,
-      () => `ssh said: ${last || "nothing"}; see \`rum log --console\``,
+      sshTimeoutMs(vm),
+      () => `ssh said: ${last || "nothing"}; see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
       async () => {
         const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
         last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
@@ -143,16 +144,19 @@ const SSH_FAILED = 255;
 const SSH_RETRIES = 5;
 
 /**
- * Until `cloud-init status --wait` returns. `moved` gives a new target when
- * the guest's address changed under a dropped connection (see addressWatch).
+ * Until `cloud-init status --wait` returns, for at most `timeoutMs` ([advanced]
+ * cloud_init_timeout_s; the first boot's system provisioning runs inside it).
+ * `moved` gives a new target when the guest's address changed under a dropped
+ * connection (see addressWatch).
  */
 export async function waitForCloudInit(
   first: SshTarget,
+  timeoutMs: number,
   moved: (t: SshTarget) => Promise<SshTarget | null> = async () => null,
 ): Promise<SshTarget> {
   let target = first;
   await step("waiting for cloud-init to finish", async () => {
-    const deadline = Date.now() + CLOUD_INIT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     const wait = () =>
       guestRun(target, ["cloud-init", "status", "--wait"], {
         timeoutMs: Math.max(1000, deadline - Date.now()),
@@ -167,9 +171,9 @@ export async function waitForCloudInit(
     if (r.exitCode === 0) return;
     if (r.timedOut) {
       throw new RumError(
-        `timed out after ${CLOUD_INIT_TIMEOUT_MS / 1000}s waiting for cloud-init to finish`,
+        `timed out after ${Math.round(timeoutMs / 1000)}s waiting for cloud-init to finish`,
         {
-          hint: "see what it is doing with `rum log --console` or `rum exec -- cloud-init status --long`",
+          hint: `see what it is doing with \`rum log --console\` or \`rum exec -- cloud-init status --long\`${TIMEOUT_HINT}cloud_init_timeout_s`,
         },
       );
     }

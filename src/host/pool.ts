@@ -97,3 +97,25 @@ export async function uploadVolume(v: Virsh, name: string, file: string): Promis
 export async function deleteVolume(v: Virsh, name: string): Promise<void> {
   await v.lookup(["vol-delete", "--pool", POOL, name]);
 }
+
+export function capacity(info: string | null): number | null {
+  const m = info === null ? null : /^Capacity:\s+(\d+) bytes/m.exec(info);
+  return m?.[1] === undefined ? null : Number(m[1]);
+}
+
+/** A volume's capacity (for qcow2 its virtual size) in bytes; null when it does not exist. */
+export async function volumeCapacity(v: Virsh, name: string): Promise<number | null> {
+  return capacity(await v.lookup(["vol-info", "--pool", POOL, name, "--bytes"]));
+}
+
+/** The capacity of the volume a qcow2 overlay is backed by; null without one. */
+export async function backingCapacity(v: Virsh, name: string): Promise<number | null> {
+  const xml = await v.lookup(["vol-dumpxml", "--pool", POOL, name]);
+  const path = xml === null ? undefined : /<backingStore>\s*<path>([^<]+)<\/path>/.exec(xml)?.[1];
+  return path === undefined ? null : capacity(await v.lookup(["vol-info", path, "--bytes"]));
+}
+
+/** Grow a volume to `bytes` (qemu-img resize under libvirt); the VM must be off. */
+export async function resizeVolume(v: Virsh, name: string, bytes: number): Promise<void> {
+  await v.run(["vol-resize", "--pool", POOL, name, String(bytes)]);
+}

@@ -58,16 +58,23 @@ export function formatArgv(argv: readonly string[]): string {
     .join(" ");
 }
 
+/** The text read so far, kept outside pump so a run cut off by a timeout still has it. */
+interface Sink {
+  text: string;
+}
+
 async function pump(
-  stream: ReadableStream<Uint8Array>,
+  reader: { read(): Promise<{ done: boolean; value?: Uint8Array }> },
   onLine: ((line: string) => void) | undefined,
-): Promise<string> {
+  sink: Sink,
+): Promise<void> {
   const decoder = new TextDecoder();
-  let all = "";
   let pending = "";
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk, { stream: true });
-    all += text;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const text = decoder.decode(value, { stream: true });
+    sink.text += text;
     if (!onLine) continue;
     pending += text;
     let nl = pending.indexOf("\n");
@@ -78,11 +85,17 @@ async function pump(
     }
   }
   const rest = decoder.decode();
-  all += rest;
+  sink.text += rest;
   pending += rest;
   if (onLine && pending) onLine(pending);
-  return all;
 }
+
+/**
+ * How long a killed child's pipes may stay open: a multiplexed ssh hands its
+ * stdout to the ControlMaster, which keeps it until the remote command ends,
+ * so waiting for EOF would let the command outlive the timeout.
+ */
+const PIPE_GRACE_MS = 2000;
 
 export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   let child: ReturnType<typeof Bun.spawn<"pipe" | "ignore", "pipe", "pipe">>;
@@ -114,17 +127,26 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     : undefined;
   opts.signal?.addEventListener("abort", kill, { once: true });
   try {
-    const [stdout, stderr, exitCode] = await Promise.all([
-      pump(child.stdout, opts.onLine),
-      pump(child.stderr, opts.onErrLine),
-      child.exited,
+    const out: Sink = { text: "" };
+    const err: Sink = { text: "" };
+    const readers = [child.stdout.getReader(), child.stderr.getReader()] as const;
+    const pipes = Promise.all([
+      pump(readers[0], opts.onLine, out),
+      pump(readers[1], opts.onErrLine, err),
     ]);
+    const exitCode = await child.exited;
+    if (
+      timedOut &&
+      (await Promise.race([pipes.then(() => true), Bun.sleep(PIPE_GRACE_MS)])) !== true
+    )
+      for (const r of readers) await r.cancel().catch(() => undefined);
+    else await pipes;
     const result: RunResult = {
       argv,
       exitCode,
       signal: child.signalCode ? String(child.signalCode) : null,
-      stdout,
-      stderr,
+      stdout: out.text,
+      stderr: err.text,
       timedOut,
     };
     if (!opts.allowFailure && (exitCode !== 0 || timedOut)) throw new ProcessError(result);

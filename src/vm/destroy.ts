@@ -10,6 +10,7 @@ import { removeConsoleLog } from "./console-log";
 import { openVm } from "./context";
 import { releaseNics } from "./nics";
 import { removeDomain, removeVolumes, stopSsh } from "./reset";
+import { removeSnapshots } from "./snapshots";
 
 export interface DestroyResult {
   domainRemoved: boolean;
@@ -26,7 +27,7 @@ export async function destroy(
   try {
     await stopSsh(vm);
     const domainRemoved = await removeDomain(vm);
-    const volumes = await removeVolumes(vm);
+    const volumes = [...(await removeVolumes(vm)), ...(await removeSnapshots(vm))];
     await removeConsoleLog(vm);
     await releaseNics(vm);
     await rm(vm.stateDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * One connection instead of one per question is most of `rum status`'s time.
  */
 import { type NicRef, pickAddress } from "../guest/address";
-import { POOL, parseVolumeList } from "../host/pool";
+import { capacity, POOL, parseVolumeList } from "../host/pool";
 import { type BatchAnswer, newestFirst, parseArp } from "../host/virsh";
 import type { Vm } from "./context";
 import { domainQueries, type OwnedDomain, ownedFrom } from "./ownership";
@@ -20,11 +20,15 @@ export interface Inspection {
   /** Each NIC's address in vm.nics order; all null unless the VM runs. */
   addresses: NicAddress[];
   volumes: string[];
+  /** Capacity in bytes of each volume asked for (null: no such volume). */
+  capacities: Record<string, number | null>;
 }
 
 export interface InspectWants {
   addresses?: boolean;
   volumes?: boolean;
+  /** Volumes of the `rum` pool whose capacity to read. */
+  capacities?: string[];
 }
 
 export function nicRefs(vm: Vm): NicRef[] {
@@ -44,6 +48,7 @@ export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspe
     ...leaseNics.map((r) => ["net-dhcp-leases", r.network as string, "--mac", r.mac]),
     ...(wants.addresses ? [["domifaddr", vm.domain, "--source", "arp"]] : []),
     ...(wants.volumes ? [["vol-list", "--pool", POOL]] : []),
+    ...(wants.capacities ?? []).map((v) => ["vol-info", "--pool", POOL, v, "--bytes"]),
   ];
   const answers = await vm.virsh.batch(questions);
   const domain = ownedFrom(vm, answers[0], answers[1]);
@@ -51,8 +56,11 @@ export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspe
   const leaseAnswers = rest.splice(0, leaseNics.length);
   const arpAnswer = wants.addresses ? rest.shift() : undefined;
   const volAnswer = wants.volumes ? rest.shift() : undefined;
+  const capacities = Object.fromEntries(
+    (wants.capacities ?? []).map((v, i) => [v, capacity(vm.virsh.found(rest[i] as BatchAnswer))]),
+  );
   const noAddresses = refs.map((r) => ({ ...r, ip: null }));
-  if (!domain) return { domain, addresses: noAddresses, volumes: [] };
+  if (!domain) return { domain, addresses: noAddresses, volumes: [], capacities };
   // A failed side question (no pool yet, no ARP entry) is "nothing known", as before.
   const text = (a: BatchAnswer | undefined) => (a?.ok ? a.stdout : "");
   const arp = parseArp(text(arpAnswer));
@@ -64,5 +72,5 @@ export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspe
         })
       : noAddresses;
   const volumes = ownVolumes(vm, parseVolumeList(text(volAnswer)));
-  return { domain, addresses, volumes };
+  return { domain, addresses, volumes, capacities };
 }

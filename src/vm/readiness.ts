@@ -40,7 +40,9 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
       throw provisionFailed(r);
     }
   }
-  target = await waitForCloudInit(target, (t) => retarget(vm, t));
+  target = await waitForCloudInit(target, config.advanced.cloud_init_timeout_s * 1000, (t) =>
+    retarget(vm, t),
+  );
   await updateState(vm.stateDir, { firstBootDone: true });
   if (config.provision.boot) {
     log.start("boot provisioning");

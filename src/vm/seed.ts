@@ -54,6 +54,7 @@ export function seedInput(vm: Vm, keys: VmKeys, mounts: ResolvedMount[]): SeedIn
       ...(config.provision.boot ? { boot: config.provision.boot.script } : {}),
     },
     nics: vm.nics.map((n) => ({ mac: n.mac, ...(n.ip ? { ip: n.ip } : {}) })),
+    ...(vm.loaded.userData === undefined ? {} : { extraUserData: vm.loaded.userData }),
     ...(defaultDir ? { defaultDir } : {}),
     ...(env ? { env } : {}),
   };

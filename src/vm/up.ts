@@ -20,6 +20,7 @@ import { ensureBaseVolume } from "./base-volume";
 import { ensureConsoleLog } from "./console-log";
 import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
+import { describeSizeChange, growVolumes, sizeChanges, sizedVolumes } from "./disk-sizes";
 import { domainSpec } from "./domain-spec";
 import { guestUserIds } from "./guest-ids";
 import { inspectVm } from "./inspect";
@@ -110,7 +111,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   // The first libvirt call: a dead or closed libvirt stops rum here, before any work.
   if (opts.reset) await resetVm(vm);
   // With the addresses: a no-op `rum up` then needs no second virsh process.
-  const seen = await inspectVm(vm, { addresses: true });
+  const seen = await inspectVm(vm, { addresses: true, capacities: sizedVolumes(vm) });
   const existing = seen.domain;
   await checkPortsFree(config.ports, { stateDir: vm.stateDir });
   const keys = await vmKeys(vm);
@@ -118,9 +119,10 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const seedVolume = vm.seedVolume(seed.hash);
   const spec = domainSpec(vm, seedVolume, mounts);
   domainXml(spec); // refuse values libvirt would reject before any work is done
+  const resizes = await sizeChanges(vm, seen.capacities); // a shrink is refused here, before any change
 
   if (existing && existing.state !== "shut off") {
-    const changed = await changedSettings(vm, spec);
+    const changed = [...(await changedSettings(vm, spec)), ...resizes.map(describeSizeChange)];
     if (changed.length > 0) {
       throw new RumError(
         `VM ${vm.loaded.name} is ${existing.state} with a different configuration: ${changed.join("; ")}`,
@@ -161,6 +163,7 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
       virtualSize: image.virtualSize,
     });
     await ensureDriveVolumes(vm);
+    await growVolumes(vm, resizes);
     await ensureSeedVolume(vm, seed);
     await ensureConsoleLog(vm);
   });

@@ -76,6 +76,15 @@ function answer(cmd: string[]): string | null {
       err +=
         "error: Failed to query for interfaces addresses\nerror: internal error: wrong nlmsg len\n";
       return null;
+    case "vol-info": {
+      // A root disk at the default [resources] disk (20G); other volumes do not exist.
+      const name = positional.at(-1) ?? "";
+      if (name !== `${domain}-root.qcow2`) {
+        err += `error: failed to get vol '${name}'\nerror: Storage volume not found: no storage vol with matching path '${name}'\n`;
+        return null;
+      }
+      return `Name:           ${name}\nType:           file\nCapacity:       21474836480 bytes\nAllocation:     196608 bytes\n\n`;
+    }
     case "vol-list":
       return ` ${domain}-root.qcow2   /var/lib/libvirt/images/rum/${domain}-root.qcow2\n`;
     default:

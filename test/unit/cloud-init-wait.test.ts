@@ -40,7 +40,7 @@ esac
   );
   chmodSync(play, 0o755);
   const guest = await startFakeGuest(join(tmp, "bad"), [`ForceCommand ${play}`]);
-  const e = await failure(waitForCloudInit(guest.target));
+  const e = await failure(waitForCloudInit(guest.target, 60_000));
   expect(e.message).toContain("cloud-init reported an error in the guest");
   expect(e.message).toContain("Runparts: 1 failures (runcmd)");
   expect(e.hint).toContain("/var/log/cloud-init.log");
@@ -50,7 +50,7 @@ esac
 test("a guest that cannot be reached is a lost connection, not a cloud-init error", async () => {
   const guest = await startFakeGuest(join(tmp, "gone"));
   await guest.stop();
-  const e = await failure(waitForCloudInit(guest.target));
+  const e = await failure(waitForCloudInit(guest.target, 60_000));
   expect(e.message).toContain("lost the SSH connection to the guest while waiting for cloud-init");
   expect(e.message).not.toContain("cloud-init reported");
   expect(e.hint).toContain("rum status");
@@ -72,11 +72,32 @@ esac
   // The old lease: an address where nothing answers (the fake guest listens on 127.0.0.1 only).
   const stale = { ...guest.target, host: "127.0.0.3", controlPath: join(tmp, "stale.sock") };
   const asked: string[] = [];
-  const done = await waitForCloudInit(stale, async (t) => {
+  const done = await waitForCloudInit(stale, 60_000, async (t) => {
     asked.push(t.host);
     return guest.target;
   });
   expect(asked).toEqual(["127.0.0.3"]);
   expect(done.host).toBe(guest.target.host);
+  await guest.stop();
+}, 30_000);
+
+test("[advanced] cloud_init_timeout_s bounds the wait, and the hint names it", async () => {
+  const play = join(tmp, "cloud-init-hangs.sh");
+  writeFileSync(
+    play,
+    `#!/bin/sh
+case "$SSH_ORIGINAL_COMMAND" in
+  *"status --wait"*) sleep 60 ;;
+  *) exec sh -c "$SSH_ORIGINAL_COMMAND" ;;
+esac
+`,
+  );
+  chmodSync(play, 0o755);
+  const guest = await startFakeGuest(join(tmp, "slow"), [`ForceCommand ${play}`]);
+  const started = Date.now();
+  const e = await failure(waitForCloudInit(guest.target, 2000));
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(e.message).toBe("timed out after 2s waiting for cloud-init to finish");
+  expect(e.hint).toContain("[advanced] cloud_init_timeout_s");
   await guest.stop();
 }, 30_000);

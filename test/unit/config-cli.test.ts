@@ -216,7 +216,7 @@ describe("big input is refused at the door", () => {
     // Parsing it took 8 s; a stat takes nothing (generous bound for a loaded host).
     expect(performance.now() - start).toBeLessThan(2000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/is 14\.\d MiB: too large for a config \(the limit is 2\.5 MiB\)/);
+    expect(r.stderr).toMatch(/is 14\.\d MiB: too large for a config \(the limit is 3\.5 MiB\)/);
     expect(r.stderr).toContain("hint: ");
     noStackTrace(r);
   });

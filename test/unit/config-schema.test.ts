@@ -88,7 +88,7 @@ describe("rum init template", () => {
     }
   });
 
-  test("uncommenting every example still gives a loadable config, once drives exist", () => {
+  test("uncommenting every example still gives a loadable config, once drives exist (and one user-data)", () => {
     // Comment lines that are not a schema description (nor the intro) are examples or defaults.
     const descriptions = new Set(JSON.stringify(ConfigSchema).match(/"description":"[^"]*"/g));
     const isDescription = (l: string) =>
@@ -99,10 +99,15 @@ describe("rum init template", () => {
       .split("\n")
       .map((l) => (l === "#" ? "" : l.startsWith("# ") && !isDescription(l) ? l.slice(2) : l))
       .join("\n");
-    const withDrives = uncommented.replace(
-      '[drives.data]\nsize = "10G"',
-      ["data", "logs", "b1", "b2", "z1", "z2"].map((d) => `[drives.${d}]\nsize = "1G"`).join("\n"),
-    );
+    const withDrives = uncommented
+      .replace(
+        '[drives.data]\nsize = "10G"',
+        ["data", "logs", "b1", "b2", "z1", "z2"]
+          .map((d) => `[drives.${d}]\nsize = "1G"`)
+          .join("\n"),
+      )
+      // user_data and user_data_file exclude each other; the inline example stays.
+      .replace(/^user_data_file = .*$/m, "");
     expect(() => loadConfigText(withDrives, join(repo, "rum.toml"))).not.toThrow();
   });
 });

@@ -5,7 +5,8 @@ import { down } from "../../vm/down";
 import { connectArg, globalArgs } from "../args";
 import { loadAndRecord } from "../vm-args";
 
-const SAID = {
+/** What `rum down` and `rum restart` say happened. */
+export const SAID = {
   absent: "does not exist; nothing to stop",
   "already-off": "is already shut off",
   acpi: "powered off (ACPI shutdown)",

@@ -8,10 +8,9 @@ import { createProgressRenderer, formatBytes } from "../../image/progress";
 import { searchRegistry } from "../../image/registry";
 import { resolveImage } from "../../image/resolve";
 import { log } from "../../log";
-import { didYouMean } from "../../util/suggest";
 import { globalArgs, jsonArg } from "../args";
 import { printData, printJson } from "../output";
-import { checkFlags } from "../parse";
+import { frontSubcommand } from "../subcommand";
 
 const yesArg = {
   yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
@@ -157,45 +156,12 @@ const search = defineCommand({
 
 const subCommands = { list, pull, delete: remove, clear, search };
 
-/**
- * citty takes the first word that is not a flag as the sub-command and gives
- * it only the words after it. So `rum -c x.toml image list` would pick "x.toml"
- * and `rum image --json list` would lose --json: move the real sub-command
- * name to the front (in place: citty dispatches on this very array), then
- * check the flags against that sub-command's own set.
- */
-function frontSubcommand(rawArgs: string[]): void {
-  let i = 0;
-  while (i < rawArgs.length) {
-    const a = rawArgs[i] as string;
-    if (a === "-c" || a === "--config") i += 2;
-    else if (a.startsWith("-")) i++;
-    else break;
-  }
-  const names = Object.keys(subCommands);
-  const name = rawArgs[i];
-  if (name === undefined) {
-    throw new UsageError(`missing sub-command: rum image ${names.join("|")}`, {
-      hint: "see `rum image --help`",
-    });
-  }
-  if (!(name in subCommands)) {
-    throw new UsageError(`unknown sub-command \`image ${name}\`${didYouMean(name, names)}`, {
-      hint: `rum image ${names.join("|")}`,
-    });
-  }
-  rawArgs.splice(i, 1);
-  rawArgs.unshift(name);
-  const sub = subCommands[name as keyof typeof subCommands];
-  checkFlags(`image ${name}`, rawArgs.slice(1), sub.args as ArgsDef);
-}
-
 export default defineCommand({
   meta: { name: "image", description: "The image cache and the shorthand registry" },
   // The union of the sub-commands' flags, for the dispatcher's unknown-flag check.
   args: { ...globalArgs, ...jsonArg, ...yesArg, sha256: { type: "string" } },
   setup({ rawArgs }) {
-    frontSubcommand(rawArgs);
+    frontSubcommand("image", subCommands, rawArgs);
   },
   subCommands,
 });

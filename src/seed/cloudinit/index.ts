@@ -14,6 +14,7 @@ export type * from "./input";
 export { instanceId, metaData } from "./meta-data";
 export { networkConfig } from "./network-config";
 export { consolePassword, userData } from "./user-data";
+export { type ExtraProblem, parseExtraUserData, RESERVED_KEYS } from "./user-extra";
 
 export interface SeedFiles {
   "meta-data": string;

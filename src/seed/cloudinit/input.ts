@@ -82,6 +82,8 @@ export interface SeedInput {
   nics: SeedNic[];
   /** `[env]` and the host's proxy: logins, `rum exec`, provisioning and apt see them. */
   env?: SeedEnv;
+  /** The user's `[cloud_init]` user-data (#cloud-config or #! script), checked by the config loader. */
+  extraUserData?: string;
   /** The default mount target: interactive login shells start there. */
   defaultDir?: string;
 }

@@ -8,9 +8,11 @@ import { environmentPart } from "./environment";
 import { filesystemsPart } from "./filesystems";
 import type { SeedInput } from "./input";
 import { loginDirPart } from "./login-dir";
+import { multipart } from "./mime";
 import type { SeedPart } from "./part";
 import { provisionPart } from "./provision";
 import { sharesPart } from "./shares";
+import { mergeCloudConfig, parseExtraUserData } from "./user-extra";
 import { toYaml, type YamlMap } from "./yaml";
 
 export const CLOUD_CONFIG_HEADER = "#cloud-config\n";
@@ -95,8 +97,8 @@ function writeFilesAndRuncmd(input: SeedInput): YamlMap {
   };
 }
 
-export function userData(input: SeedInput): string {
-  const doc: YamlMap = {
+function rumDocument(input: SeedInput): YamlMap {
+  return {
     hostname: input.hostname,
     preserve_hostname: false,
     // Adds the 127.0.1.1 line for the hostname (sudo resolves it) without owning all of /etc/hosts.
@@ -113,5 +115,26 @@ export function userData(input: SeedInput): string {
     package_upgrade: false,
     ...writeFilesAndRuncmd(input),
   };
-  return CLOUD_CONFIG_HEADER + toYaml(doc);
+}
+
+/**
+ * rum's document, merged with the user's `[cloud_init]` one; a user script
+ * makes it a two-part MIME message. The config loader has already checked the
+ * user's text, so a problem here is a bug, not a user error.
+ */
+export function userData(input: SeedInput): string {
+  const doc = rumDocument(input);
+  if (input.extraUserData === undefined) return CLOUD_CONFIG_HEADER + toYaml(doc);
+  const { extra, problems } = parseExtraUserData(input.extraUserData);
+  if (!extra) throw new Error(`unchecked [cloud_init] user-data: ${problems[0]?.message}`);
+  if (extra.kind === "cloud-config")
+    return CLOUD_CONFIG_HEADER + toYaml(mergeCloudConfig(doc, extra.doc));
+  return multipart([
+    {
+      contentType: "text/cloud-config",
+      filename: "rum.cfg",
+      text: CLOUD_CONFIG_HEADER + toYaml(doc),
+    },
+    { contentType: "text/x-shellscript", filename: "user-data.sh", text: extra.text },
+  ]);
 }
