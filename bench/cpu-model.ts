@@ -8,7 +8,7 @@
  *   bun bench/cpu-model.ts [ROUNDS] [MODEL…]    (default: 3 rounds, maximum Westmere Nehalem)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "pathe";
 
 const ROOT = join(import.meta.dir, "..");
@@ -28,6 +28,8 @@ interface Boot {
   round: number;
   readyS: number;
   phases: Record<string, number>;
+  /** The host's 1-minute load average as the boot started: other work steals emulation's CPU. */
+  load: number;
 }
 
 const home = mkdtempSync(join(tmpdir(), "rum-cpu-ab-"));
@@ -68,12 +70,13 @@ domain_type = "qemu"
 cpu_model = "${model}"
 `,
   );
+  const load = loadavg()[0] ?? 0;
   const t0 = performance.now();
   const up = await rum(dir, "up", "-d");
   const readyS = (performance.now() - t0) / 1000;
   if (up.code !== 0) throw new Error(`${model}: rum up failed:\n${up.err}`);
   await rum(dir, "destroy", "--yes");
-  return { model, round, readyS, phases: phases(up.err) };
+  return { model, round, readyS, phases: phases(up.err), load };
 }
 
 const median = (xs: number[]) => {
@@ -110,7 +113,8 @@ const rows = models.map((model) => {
   const lease = mine.map((b) => b.phases["waiting for an IP address"] ?? 0);
   const fmt = (xs: number[]) =>
     `${median(xs).toFixed(1)} s (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
-  return `| \`${model}\` | ${fmt(ready)} | ${fmt(lease)} | ${fmt(after)} | ${ready.map((x) => x.toFixed(1)).join(", ")} |`;
+  const each = mine.map((b) => `${b.readyS.toFixed(1)} (load ${b.load.toFixed(1)})`).join(", ");
+  return `| \`${model}\` | ${fmt(ready)} | ${fmt(lease)} | ${fmt(after)} | ${each} |`;
 });
 const doc = `# Guest CPU under software emulation
 
@@ -119,9 +123,13 @@ The same test image and rum.toml (2 vCPUs, 1 GiB, \`domain_type = "qemu"\`) boot
 each \`[advanced] cpu_model\`, one guest at a time, the order rotating per round
 (${rounds} rounds). "Ready" is \`rum up -d\` returning (SSH works, cloud-init done), timed
 by one clock around the command; the lease and lease-to-ready columns are rum's own phase times.
-Medians, with min–max.
+Each variant keeps its name across rounds, so from round 2 on libvirt still holds the previous
+instance's lease for the same MAC: rum's address phase can end at once on it and the port wait
+then follows the guest to its new lease. Compare the ready column. Medians, with min–max; each
+round's time is shown with the host's 1-minute load average when that boot started (2 cores:
+a load above ~1 means other work was taking CPU from the emulated guest).
 
-| cpu_model | ready | DHCP lease | lease to ready | every round (s) |
+| cpu_model | ready | DHCP lease | lease to ready | every round (s, host load) |
 |---|---|---|---|---|
 ${rows.join("\n")}
 `;
