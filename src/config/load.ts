@@ -7,9 +7,9 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors";
+import { homeDir } from "../util/home";
 import { log } from "../log";
 import { applyArchDefaults } from "./arch";
 import { configHash } from "./canonical";
@@ -106,7 +106,7 @@ export function findConfig(opts: LoadOptions = {}): string {
  * walk stops there rather than pick a parent's VM.
  */
 function discover(cwd: string): string {
-  const home = resolve(process.env.HOME || homedir());
+  const home = resolve(homeDir());
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const candidate = join(dir, DEFAULT_CONFIG);
     if (existsSync(candidate)) {
