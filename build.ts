@@ -9,6 +9,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { $ } from "bun";
 import pkg from "./package.json";
+import { GENERATED, writeConfigCheck } from "./scripts/gen-config-check";
 
 /** citty's `consola` imports become cli/citty-consola.ts (why: see there). */
 const cittyWithoutConsola: Bun.BunPlugin = {
@@ -28,6 +29,8 @@ const arches = all ? ["x64", "arm64"] : [hostArch];
 const revision =
   (await $`git rev-parse --short=12 HEAD`.nothrow().quiet().text()).trim() || "unknown";
 
+// The config check is code generated from the schema: a build never ships a stale one.
+if (await writeConfigCheck()) console.warn(`${GENERATED} was stale and is regenerated: commit it`);
 await rm("dist", { recursive: true, force: true });
 await mkdir("dist");
 const sums: string[] = [];

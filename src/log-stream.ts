@@ -7,10 +7,9 @@
  * a warning, an error) leaves both lines be.
  */
 import { writeAll } from "./util/fd-write";
+import { isatty } from "./util/tty";
 
-/** node:tty loads the stream machinery: only when asked, not at start-up. */
-export const isatty = (fd: number): boolean =>
-  (require("node:tty") as typeof import("node:tty")).isatty(fd);
+export { isatty };
 
 let startOnScreen = false;
 

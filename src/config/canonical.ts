@@ -3,8 +3,6 @@
  * so the same settings hash the same however the file orders them. `rum up`
  * compares it with the last applied one to notice a changed config.
  */
-import { createHash } from "node:crypto";
-
 /** JSON with object keys sorted recursively; undefined values are left out, as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -19,5 +17,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function configHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+  // Bun's hasher: the same digest as node:crypto's, without loading that module.
+  return new Bun.CryptoHasher("sha256").update(canonicalJson(value)).digest("hex");
 }

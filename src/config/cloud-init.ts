@@ -6,7 +6,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseExtraUserData } from "../seed/cloudinit/index";
+// Not the seed's index: that loads every cloud-init document writer, which validating never needs.
+import { parseExtraUserData } from "../seed/cloudinit/user-extra";
 import { MAX_SCRIPT } from "./guard";
 import type { KeyPath, Problem } from "./problems";
 import type { Config } from "./schema";

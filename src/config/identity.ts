@@ -4,7 +4,6 @@
  * file's canonical path so two projects with the same folder name never
  * collide.
  */
-import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
 
 export const MAX_NAME = 40;
@@ -40,7 +39,7 @@ export function vmName(explicit: string | undefined, configPath: string): string
 
 /** First 8 hex digits of sha256(canonical config path). */
 export function configId(canonicalPath: string): string {
-  return createHash("sha256").update(canonicalPath).digest("hex").slice(0, 8);
+  return new Bun.CryptoHasher("sha256").update(canonicalPath).digest("hex").slice(0, 8);
 }
 
 export function domainName(name: string, id8: string): string {

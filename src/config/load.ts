@@ -1,26 +1,24 @@
 /**
  * rum.toml → a checked Config and the VM's identity. Pipeline: find the file,
  * read it, parse TOML, guard against hostile input, fill defaults from the
- * schema, validate with typebox, run the semantic rules. Every problem found
+ * schema and check it (code generated from the typebox schema at build time,
+ * scripts/gen-config-check.ts), run the semantic rules. Every problem found
  * on the way is reported together in one ConfigError (exit code 2).
  */
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import System from "typebox/system";
-import Value from "typebox/value";
 import { UsageError } from "../errors";
 import { log } from "../log";
+import { homeDir } from "../util/home";
 import { applyArchDefaults } from "./arch";
 import { configHash } from "./canonical";
 import { cloudInitUserData } from "./cloud-init";
 import { guardParsed, MAX_FILE_BYTES, MAX_SCRIPT } from "./guard";
 import { configId, domainName, vmName } from "./identity";
 import { indexKeys, type KeyIndex } from "./locate";
-import { schemaProblems } from "./messages";
 import { ConfigError, type Problem } from "./problems";
-import { type Config, ConfigSchema } from "./schema";
+import type { Config } from "./schema";
+import { checkConfig, fillDefaults } from "./schema-check.generated";
 import { mountTag, semanticProblems } from "./semantic";
 import { parseToml } from "./toml";
 
@@ -53,7 +51,8 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<LoadedConfig> 
   const file = findConfig(opts);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    // Synchronous: node:fs/promises is one more module to load, and there is nothing to overlap with.
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`, {
       hint: "check the file's permissions",
@@ -107,7 +106,7 @@ export function findConfig(opts: LoadOptions = {}): string {
  * walk stops there rather than pick a parent's VM.
  */
 function discover(cwd: string): string {
-  const home = resolve(process.env.HOME || homedir());
+  const home = resolve(homeDir());
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const candidate = join(dir, DEFAULT_CONFIG);
     if (existsSync(candidate)) {
@@ -157,8 +156,10 @@ export function loadConfigText(text: string, file: string): LoadedConfig {
   // Which [advanced] keys the file sets, before defaults fill in the rest.
   const given = new Set(Object.keys(tableOf(guarded.value, "advanced")));
   // The guard returned a fresh copy, so filling defaults in place is safe.
-  const value = Value.Default(ConfigSchema, guarded.value);
-  const { problems, failed } = schemaProblems(validate(value), ConfigSchema, value);
+  const value = fillDefaults(guarded.value);
+  const { problems, failed } = checkConfig(value)
+    ? { problems: [], failed: [] }
+    : whyInvalid(value);
   const config = value as Config;
   if (!failed.some((path) => path[0] === "advanced")) applyArchDefaults(config.advanced, given);
   const explicit = typeof config.name === "string" ? config.name : undefined;
@@ -209,17 +210,14 @@ function inlineDocLine(text: string, keys: KeyIndex, n: number): number | undefi
   return keyLine + n - 1 + (/=\s*("""|''')\s*$/.test(opening) ? 1 : 0);
 }
 
-/** typebox stops at `maxErrors` (default 8); the user should see every problem. */
-function validate(value: unknown) {
-  // Check is much faster than collecting errors; a valid config is the usual case.
-  if (Value.Check(ConfigSchema, value)) return [];
-  const before = System.Settings.Get().maxErrors;
-  System.Settings.Set({ maxErrors: 200 });
-  try {
-    return Value.Errors(ConfigSchema, value);
-  } finally {
-    System.Settings.Set({ maxErrors: before });
-  }
+/**
+ * The schema's problems with a value the generated check refused. A
+ * synchronous lazy load: the error path needs typebox and the built schema, a
+ * valid config (the usual case) neither.
+ */
+function whyInvalid(value: unknown): ReturnType<typeof import("./schema-errors").schemaFailure> {
+  const { schemaFailure } = require("./schema-errors") as typeof import("./schema-errors");
+  return schemaFailure(value);
 }
 
 /** Values the schema leaves optional but every consumer needs: decided once, here. */

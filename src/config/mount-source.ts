@@ -4,9 +4,9 @@
  * the config folder. The result is a canonical directory path.
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "../errors";
+import { homeDir } from "../util/home";
 import type { MountConfig } from "./schema";
 
 /** Outcome of resolving a source without throwing (for validation). */
@@ -21,7 +21,7 @@ export function resolveMountSourceIn(dir: string, source: string): SourceResult 
   }
   const path =
     source === "~" || source.startsWith("~/")
-      ? join(homedir(), source.slice(1))
+      ? join(homeDir(), source.slice(1))
       : isAbsolute(source)
         ? source
         : resolve(dir, source);

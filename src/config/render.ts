@@ -4,8 +4,8 @@
  * naming the file, the VM and its libvirt domain, so the output is itself a
  * valid rum.toml.
  */
-import TOML from "@iarna/toml";
 import type { LoadedConfig } from "./load";
+import { stringifyToml } from "./toml-write";
 
 export function renderResolved(loaded: LoadedConfig): string {
   const header = [
@@ -18,13 +18,5 @@ export function renderResolved(loaded: LoadedConfig): string {
 }
 
 export function tomlText(value: Record<string, unknown>): string {
-  // iarna's typings want its own JsonMap; callers pass plain JSON data.
-  return (
-    TOML.stringify(value as TOML.JsonMap)
-      // iarna writes 2048 as 2_048: valid TOML, but not what anyone types.
-      .replace(
-        /^(\s*[\w-]+ = )(-?\d{1,3}(?:_\d{3})+)$/gm,
-        (_m, key: string, n: string) => key + n.replaceAll("_", ""),
-      )
-  );
+  return stringifyToml(value);
 }

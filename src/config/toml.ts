@@ -3,7 +3,8 @@
  * column (and, when the line has one, the key it is about); nothing else
  * @iarna/toml might throw escapes as anything but a Problem.
  */
-import TOML from "@iarna/toml";
+// The string parser alone: the package index loads node:stream (iarna-parse-string.d.ts).
+import parseString from "@iarna/toml/parse-string.js";
 import type { KeyIndex } from "./locate";
 import type { Problem } from "./problems";
 
@@ -17,7 +18,7 @@ interface TomlErrorShape {
 
 export function parseToml(text: string, keys: KeyIndex): ParseResult {
   try {
-    return { ok: true, value: TOML.parse(text) };
+    return { ok: true, value: parseString(text) };
   } catch (e) {
     return { ok: false, problem: syntaxProblem(e, keys) };
   }

@@ -4,7 +4,6 @@
  * shared master: a ControlPersist master exits when idle, and forwards must live as long
  * as the VM does.
  */
-import { createHash } from "node:crypto";
 import { connectionOptions } from "./ssh-argv";
 import { type SshTarget, sshDestination, targetPort } from "./ssh-target";
 
@@ -65,5 +64,5 @@ export function forwarderArgv(target: SshTarget, ports: readonly PortForward[]):
 
 /** Identifies a forwarder: any change of ports, address, keys or options gives a new one. */
 export function forwarderHash(argv: readonly string[]): string {
-  return createHash("sha256").update(JSON.stringify(argv)).digest("hex").slice(0, 16);
+  return new Bun.CryptoHasher("sha256").update(JSON.stringify(argv)).digest("hex").slice(0, 16);
 }

@@ -21,6 +21,18 @@ export interface VmKeys {
   hostKeyAlias: string;
 }
 
+/** Where a VM's keys live: what ssh is given, known without reading them. */
+export type KeyPaths = Pick<VmKeys, "clientKey" | "knownHostsPath" | "hostKeyAlias">;
+
+export function keyPaths(stateDir: string, hostKeyAlias: string): KeyPaths {
+  const dir = resolve(stateDir);
+  return {
+    clientKey: join(dir, "id_ed25519"),
+    knownHostsPath: join(dir, "known_hosts"),
+    hostKeyAlias,
+  };
+}
+
 export interface VmKeysOptions {
   /** Name the host key is pinned under (ssh `HostKeyAlias`); default: the state dir's base name. */
   hostKeyAlias?: string;
@@ -38,16 +50,14 @@ export async function ensureVmKeys(stateDir: string, opts: VmKeysOptions = {}): 
     });
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const client = await ensureKeyPair(join(dir, "id_ed25519"), `rum-client@${alias}`);
+  const paths = keyPaths(dir, alias);
+  const client = await ensureKeyPair(paths.clientKey, `rum-client@${alias}`);
   const host = await ensureKeyPair(join(dir, "host_ed25519"), `rum-host@${alias}`);
-  const knownHostsPath = join(dir, "known_hosts");
-  await pinHostKey(knownHostsPath, `${alias} ${host.publicKey}\n`);
+  await pinHostKey(paths.knownHostsPath, `${alias} ${host.publicKey}\n`);
   return {
-    clientKey: client.path,
+    ...paths,
     clientPub: client.publicKey,
     hostKey: { privateKey: host.privateKey, publicKey: host.publicKey },
-    knownHostsPath,
-    hostKeyAlias: alias,
   };
 }
 

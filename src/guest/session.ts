@@ -9,7 +9,7 @@ import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { nicAddress } from "./address";
 import { jumpHostFromUri } from "./jump";
-import { ensureVmKeys, type VmKeys } from "./keys";
+import { ensureVmKeys, type KeyPaths, keyPaths, type VmKeys } from "./keys";
 import { type SshArgvOptions, sshArgv } from "./ssh-argv";
 import { controlPathFor } from "./ssh-control-path";
 import type { SshTarget } from "./ssh-target";
@@ -51,7 +51,7 @@ export function jumpFor(vm: Vm): Pick<SshTarget, "proxyJump" | "jumpHost"> {
   return jumpHost ? { jumpHost } : {};
 }
 
-export function sshTarget(vm: Vm, keys: VmKeys, host: string): SshTarget {
+export function sshTarget(vm: Vm, keys: KeyPaths, host: string): SshTarget {
   return {
     host,
     user: vm.loaded.config.ssh.user ?? vm.loaded.config.user.name,
@@ -73,14 +73,16 @@ export interface SeenDomain {
 /**
  * The target of a running VM, or a clear error when it has no address yet.
  * While the master connection is up, the address it was opened to is reused
- * without asking libvirt: that keeps a repeated `rum exec` to one ssh hop.
+ * without asking libvirt, and the keys are named, not read or checked (ssh
+ * goes through the master, which authenticated when it opened): that keeps a
+ * repeated `rum exec` to one ssh hop and no work of rum's beyond the config.
  * A caller that has just asked libvirt passes what it saw, so libvirt is not
  * asked twice.
  */
 export async function requireTarget(vm: Vm, seen?: SeenDomain): Promise<SshTarget> {
   const known = (await readState(vm.stateDir)).address;
   if (known && existsSync(controlPathFor(vm.stateDir, vm.domain))) {
-    return sshTarget(vm, await vmKeys(vm), known);
+    return sshTarget(vm, keyPaths(vm.stateDir, vm.domain), known);
   }
   const state = seen ? seen.state : await vm.virsh.domState(vm.domain);
   if (state !== "running") {

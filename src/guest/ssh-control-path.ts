@@ -4,7 +4,6 @@
  * before renaming it into place, so the ControlPath itself may be at most 90 bytes;
  * beyond that ssh fails ("too long for Unix domain socket") instead of connecting.
  */
-import { createHash } from "node:crypto";
 import { chmodSync, lstatSync, mkdirSync } from "node:fs";
 import { join, resolve } from "pathe";
 import { RumError } from "../errors";
@@ -16,7 +15,7 @@ export function controlPathFor(stateDir: string, domainName: string): string {
   const preferred = join(resolve(stateDir), "ssh.sock");
   if (Buffer.byteLength(preferred) <= MAX_CONTROL_PATH_BYTES) return preferred;
   const dir = privateTmpDir();
-  const hash = createHash("sha256").update(domainName).digest("hex").slice(0, 16);
+  const hash = new Bun.CryptoHasher("sha256").update(domainName).digest("hex").slice(0, 16);
   return join(dir, `${hash}.sock`);
 }
 

@@ -2,11 +2,11 @@
  * What `[image] base` means: an http(s) URL, a local file (relative to the
  * config's folder, `~` expanded, or a file:// URL), or a registry shorthand.
  */
-import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { isAbsolute, resolve } from "pathe";
 import { type Arch, hostArch } from "../config/arch";
 import { UsageError } from "../errors";
+import { homeDir } from "../util/home";
 import { closest, didYouMean } from "../util/suggest";
 import { findByUrl, findShorthand, imageFor, registryNames } from "./registry";
 
@@ -158,7 +158,7 @@ function fileUrlPath(spec: string): string | ImageBaseProblem {
 
 function localPath(spec: string, configDir: string): string {
   if (spec === "~" || spec.startsWith("~/")) {
-    return resolve(process.env.HOME || homedir(), spec.slice(2));
+    return resolve(homeDir(), spec.slice(2));
   }
   return isAbsolute(spec) ? resolve(spec) : resolve(configDir, spec);
 }

@@ -1,13 +1,13 @@
 /** Where rum keeps things on the host (XDG base directories). */
-import { homedir } from "node:os";
 import { join } from "pathe";
+import { homeDir } from "../util/home";
 
 export function dataHome(): string {
-  return process.env.XDG_DATA_HOME || join(homedir(), ".local", "share");
+  return process.env.XDG_DATA_HOME || join(homeDir(), ".local", "share");
 }
 
 export function cacheHome(): string {
-  return process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return process.env.XDG_CACHE_HOME || join(homeDir(), ".cache");
 }
 
 /** Per-VM host state: keys, known_hosts, logs, last applied XML, lock. */

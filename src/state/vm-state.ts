@@ -2,7 +2,8 @@
  * What rum remembers about a VM between commands (state.json in its state dir).
  * Written atomically so a Ctrl-C never leaves a half-written file.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { privateDir } from "./private-files";
 
@@ -31,7 +32,8 @@ export function ensureStateDir(dir: string): Promise<void> {
 
 export async function readState(dir: string): Promise<VmState> {
   try {
-    return JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as VmState;
+    // Synchronous: a few hundred bytes, read on every command's path (rum exec's too).
+    return JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as VmState;
   } catch {
     return {};
   }

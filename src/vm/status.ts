@@ -4,8 +4,9 @@
  */
 import type { LoadedConfig } from "../config/load";
 import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forwards";
+import { keyPaths } from "../guest/keys";
 import { isMasterRunning } from "../guest/master";
-import { sshNic, sshTarget, vmKeys } from "../guest/session";
+import { sshNic, sshTarget } from "../guest/session";
 import { readState } from "../state/vm-state";
 import type { WatcherStatus } from "../watch/lifecycle";
 import { openVm } from "./context";
@@ -47,7 +48,8 @@ export async function status(
     return { ...a, ...(src && "bridge" in src ? { bridge: src.bridge } : {}) };
   });
   const sshIp = running ? (interfaces.find((i) => i.mac === sshNic(vm).mac)?.ip ?? null) : null;
-  const target = sshIp ? sshTarget(vm, await vmKeys(vm), sshIp) : null;
+  // The key files named, not read: status only looks (and restarts forwarders over the master).
+  const target = sshIp ? sshTarget(vm, keyPaths(vm.stateDir, vm.domain), sshIp) : null;
   const master = target ? await isMasterRunning(target) : false;
   const ports = loaded.config.ports;
   let forwards = await forwardStatus(vm.stateDir, ports);

@@ -14,6 +14,7 @@ import { loadConfig } from "../../src/config/load";
 import { ConfigError } from "../../src/config/problems";
 import { renderResolved } from "../../src/config/render";
 import { UsageError } from "../../src/errors";
+import { prng } from "./prng";
 
 const SEED = Number(process.env.RUM_FUZZ_SEED ?? 20250611);
 const CASES = 300;
@@ -28,16 +29,6 @@ mkdirSync(join(tmp, ".git"));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 console.log(`fuzz-cli: seed ${SEED} (replay with RUM_FUZZ_SEED=${SEED})`);
 
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(SEED);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;

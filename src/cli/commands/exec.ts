@@ -1,9 +1,9 @@
-import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { inDirectory } from "../../guest/in-directory";
 import { requireTarget } from "../../guest/session";
 import { sshArgv } from "../../guest/ssh-argv";
+import { isatty } from "../../util/tty";
 import { openVm } from "../../vm/context";
 import { connectArg, globalArgs } from "../args";
 import { afterDashDash } from "../passthrough";
