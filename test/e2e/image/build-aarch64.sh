@@ -53,14 +53,16 @@ cat >"$I/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+# The initramfs has no /dev/console of its own, so init starts without one.
+exec </dev/console >/dev/console 2>&1
 for m in failover net_failover virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_net; do
   insmod /lib/modules/$m.ko
 done
 ip link set lo up
 n=0; while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done
 echo "rum-aarch64-test: $(cat /sys/class/net/eth0/address 2>/dev/null) asking for a lease"
-# Foreground, renewing for as long as the guest runs.
-exec udhcpc -f -i eth0 -t 0 -s /bin/lease
+# Foreground, retrying and renewing for as long as the guest runs.
+exec udhcpc -f -i eth0 -s /bin/lease
 INIT
 cat >"$I/bin/lease" <<'LEASE'
 #!/bin/sh
