@@ -1,6 +1,6 @@
 #!/bin/sh
 # What rum's test suite needs on a host beyond rum itself: independent format
-# checkers (ISO, domain XML, cloud-init), the test image builder's tools, an
+# checkers (ISO, domain XML, cloud-init), the test image builders' tools, an
 # sshd for the remote-libvirt tests, shells for the completion tests, the
 # aarch64 emulator and firmware libvirt checks aarch64 domains against, and
 # qemu-user with an arm64 libc for scripts/check-arm64.sh.
@@ -14,7 +14,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 test_pkgs="genisoimage xorriso p7zip-full libxml2-utils cloud-init shellcheck
   debootstrap grub-pc-bin grub-efi-amd64-bin mtools dosfstools e2fsprogs parted
-  xfsprogs openssh-server curl zsh fish
+  xfsprogs cpio openssh-server curl zsh fish
   qemu-system-arm qemu-efi-aarch64 qemu-user-static libc6-arm64-cross"
 
 missing=""
