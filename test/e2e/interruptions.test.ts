@@ -60,6 +60,19 @@ describe.skipIf(!ready)("rum up interrupted in every phase", () => {
     return fileDigest(file, "sha256");
   }
 
+  /** Wait until rum has said `text`; its stderr is the error if it ends first. */
+  async function untilSaid(r: RunningRum, text: string): Promise<void> {
+    let ended = false;
+    void r.exited.then(() => {
+      ended = true;
+    });
+    await until(`rum to say "${text}"`, () => {
+      if (r.stderr().includes(text)) return true;
+      if (ended) throw new Error(`rum ended before saying "${text}":\n${r.stderr()}`);
+      return false;
+    });
+  }
+
   /** What must hold after any interruption. */
   async function nothingHalfMade(): Promise<void> {
     for (const f of filesUnder(join(bed.home, "cache", "rum"))) {
@@ -227,14 +240,14 @@ echo done >> /var/tmp/system-done
 
   test("during the boot wait (SIGINT): the guest keeps booting", async () => {
     const r = up();
-    await until("the wait for an address", () => r.stderr().includes("waiting for an IP address"));
+    await untilSaid(r, "waiting for an IP address");
     await interrupted(r, "SIGINT");
     expect(JSON.parse((await rum("status", "--json")).stdout).state).toBe("running");
   });
 
   test("during provisioning (SIGINT): the script goes on in the guest", async () => {
     const r = up();
-    await until("the script to start", () => r.stderr().includes("[system] started"));
+    await untilSaid(r, "[system] started");
     const midway = !r.stderr().includes("[system] finished");
     r.interrupt("SIGINT");
     expect(midway).toBe(true);
@@ -264,6 +277,8 @@ echo done >> /var/tmp/system-done
     );
     expect(guest.stdout).toBe("run\ndone\n0\n");
     await nothingHalfMade();
+    const listed = virsh("vol-list", "--pool", "rum");
+    expect(listed.err).toBe("");
     expect(ours().length).toBe(3); // base, root, one seed
     expect(await volumeDigest(baseVolume())).toBe(image.sha256);
     const cache = filesUnder(join(bed.home, "cache", "rum")).filter((f) => f.endsWith(".part"));
