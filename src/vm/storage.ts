@@ -3,7 +3,7 @@
  * Each is created by one virsh call or recorded in state.json only once its
  * upload finished, so an interrupted `rum up` is simply repeated.
  */
-import { rm, writeFile } from "node:fs/promises";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { parseSize } from "../config/size";
 import { createVolume, deleteVolume, listVolumes, uploadVolume, volumeExists } from "../host/pool";
@@ -37,6 +37,7 @@ export async function ensureDriveVolumes(vm: Vm): Promise<void> {
 export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string> {
   const name = vm.seedVolume(seed.hash);
   const state = await readState(vm.stateDir);
+  await removeStaleSeedFiles(vm.stateDir);
   if (state.seedVolume !== name || !(await volumeExists(vm.virsh, name))) {
     const tmp = join(vm.stateDir, `.seed-${process.pid}.iso`);
     await writeFile(tmp, seed.bytes, { mode: 0o600 });
@@ -54,6 +55,17 @@ export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string>
     if (vol.startsWith(prefix) && vol !== name) await deleteVolume(vm.virsh, vol);
   }
   return name;
+}
+
+/**
+ * A rum killed during the upload (Ctrl-C too: rum has no signal handler) left
+ * its temporary ISO, which holds the guest's private host key. We hold the VM
+ * lock, so no other rum is using one.
+ */
+async function removeStaleSeedFiles(stateDir: string): Promise<void> {
+  for (const f of await readdir(stateDir)) {
+    if (/^\.seed-\d+\.iso$/.test(f)) await rm(join(stateDir, f), { force: true });
+  }
 }
 
 /**

@@ -131,7 +131,12 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
         },
       );
     }
-    log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
+    if (existing.state === "paused") {
+      // A `virsh start` cut short (Ctrl-C) leaves QEMU with its CPUs stopped;
+      // waiting for an address from it would last until the timeout.
+      log.info(`VM ${vm.loaded.name} is paused: resuming it`);
+      await vm.virsh.run(["resume", vm.domain]);
+    } else log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
     const wasReady = Boolean((await readState(vm.stateDir)).firstBootDone);
     const address = opts.noWait
       ? null

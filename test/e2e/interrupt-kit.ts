@@ -1,13 +1,12 @@
 /**
  * Interrupting the real `rum up` at a chosen moment. rum runs as the leader
  * of its own process group (via setsid), so SIGINT can go to the whole group
- * as a terminal's Ctrl-C does. To stop it inside a phase that is over in
- * milliseconds, a `virsh` placed first on PATH holds the matching call until
- * released and then runs the real virsh: after a SIGKILL of rum alone the
- * held call completes on its own, as a real orphaned child would.
+ * as a terminal's Ctrl-C does; SIGKILL goes to rum alone, so what it started
+ * goes on as a real orphaned child would. `virsh-wrapper.ts` makes a chosen
+ * virsh call last long enough to be hit; `procs()` shows what is running at
+ * the moment of the signal.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "pathe";
+import { readdirSync, readFileSync } from "node:fs";
 import { RUM } from "./harness";
 
 export interface RunningRum {
@@ -45,15 +44,20 @@ export function startRum(args: string[], cwd: string, env: Record<string, string
   };
 }
 
-export async function until(what: string, ok: () => boolean, timeoutMs = 600_000): Promise<void> {
+export async function until(
+  what: string,
+  ok: () => boolean,
+  timeoutMs = 600_000,
+  pollMs = 100,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
+    await Bun.sleep(pollMs);
   }
 }
 
-const alive = (pid: number) => {
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -62,49 +66,25 @@ const alive = (pid: number) => {
   }
 };
 
-/** A `virsh` wrapper directory to put first on PATH. */
-export class VirshHold {
-  readonly dir: string;
-  private readonly rule: string;
-  private readonly held: string;
+export interface Proc {
+  pid: number;
+  /** Process group (rum's PID for everything rum started). */
+  pgid: number;
+  argv: string[];
+}
 
-  constructor(parent: string) {
-    this.dir = join(parent, "virsh-hold");
-    this.rule = join(this.dir, "rule");
-    this.held = join(this.dir, "held");
-    mkdirSync(this.dir, { recursive: true });
-    const real = Bun.which("virsh");
-    if (!real) throw new Error("virsh is not on PATH");
-    // The rule file holds an extended regex matched against " <argv> "; while it
-    // exists, a matching call records its PID and waits.
-    writeFileSync(
-      join(this.dir, "virsh"),
-      `#!/bin/sh
-if [ -e '${this.rule}' ] && printf ' %s ' "$*" | grep -Eq -f '${this.rule}'; then
-  echo $$ > '${this.held}'
-  while [ -e '${this.rule}' ]; do sleep 0.1; done
-fi
-exec '${real}' "$@"
-`,
-      { mode: 0o755 },
-    );
+/** Every process on the host, read from /proc (processes that end meanwhile are left out). */
+export function procs(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // Fields after the ")" that closes the command name: state ppid pgrp …
+      const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter(Boolean);
+      out.push({ pid: Number(name), pgid, argv });
+    } catch {}
   }
-
-  /** Hold the next call whose argv matches `pattern` (an extended regex). */
-  arm(pattern: string): void {
-    rmSync(this.held, { force: true });
-    writeFileSync(this.rule, `${pattern}\n`);
-  }
-
-  isHolding(): boolean {
-    return existsSync(this.held);
-  }
-
-  /** Let a held call go on (if its shell is still alive) and wait until it is done. */
-  async release(): Promise<void> {
-    const pid = this.isHolding() ? Number(readFileSync(this.held, "utf8")) : 0;
-    rmSync(this.rule, { force: true });
-    if (pid > 0) await until(`the held virsh (PID ${pid}) to finish`, () => !alive(pid));
-    rmSync(this.held, { force: true });
-  }
+  return out;
 }
