@@ -165,14 +165,48 @@ export class Bed {
     );
   }
 
+  /**
+   * Volumes that belong to someone else's domain: named after it, attached to it,
+   * or a backing file of a volume that stays. Another run (a benchmark, another
+   * suite) may have made them after this bed started, so "new since we began"
+   * alone would delete a running guest's disks.
+   */
+  private othersVolumes(): Set<string> {
+    const mine = new Set(this.domains());
+    const others = sh(["virsh", "-c", URI, "list", "--all", "--name"])
+      .out.split("\n")
+      .map((n) => n.trim())
+      .filter((n) => n && !mine.has(n));
+    const kept = new Set<string>();
+    for (const pool of POOLS) {
+      for (const v of this.volumes(pool)) {
+        if (others.some((d) => v.startsWith(`${d}-`))) kept.add(v);
+      }
+    }
+    for (const d of others) {
+      for (const line of sh(["virsh", "-c", URI, "domblklist", d]).out.split("\n").slice(2)) {
+        const src = line.trim().split(/\s+/)[1];
+        if (src) kept.add(src.split("/").pop() as string);
+      }
+    }
+    for (const v of [...kept]) {
+      const xml = sh(["virsh", "-c", URI, "vol-dumpxml", "--pool", "rum", v]).out;
+      const backing = /<backingStore>\s*<path>([^<]+)<\/path>/.exec(xml)?.[1];
+      if (backing) kept.add(backing.split("/").pop() as string);
+    }
+    return kept;
+  }
+
   async cleanup(): Promise<void> {
     for (const d of this.domains()) {
       sh(["virsh", "-c", URI, "destroy", d]);
       sh(["virsh", "-c", URI, "undefine", "--nvram", d]);
     }
+    const others = this.othersVolumes();
     for (const pool of POOLS) {
       for (const v of this.volumes(pool)) {
-        if (!this.volumesBefore.has(v)) sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
+        if (this.volumesBefore.has(v) || others.has(v)) continue;
+        sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
       }
       if (!this.poolsExisted.has(pool) && this.volumes(pool).length === 0) {
         sh(["virsh", "-c", URI, "pool-destroy", pool]);
