@@ -7,7 +7,7 @@
  * network as the management network) and `vagrant up`, which returns when
  * SSH answers; ready means cloud-init done, as for every contender.
  */
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
 import type { Cleanup } from "../lib/cleanup";
 import { type Keys, makeKeys, makeSeedIso, USER, VIRSH } from "../lib/guest";
@@ -16,13 +16,14 @@ import { type Contender, IMAGES } from "./virsh";
 
 const BOX = "rumbench";
 /**
- * The pool volume vagrant-libvirt (0.8 and later, Debian 12 ships 0.11)
- * uploads a v1 box's box.img to, and skips uploading when it exists:
- * `<box>_vagrant_box_image_<version>_box.img`, version 0 for a box added
- * from a file. Older plugins named it `…_<version>.img`; a box volume other
- * than this one appearing during a timed run is caught by boxUploadedDuring.
+ * The pool volume vagrant-libvirt (0.11.2 in Debian 12) uploads a box's
+ * box.img to, and skips uploading when it exists (handle_box_image.rb,
+ * get_volume_name): `<box>_vagrant_box_image_<version>_box.img`, where a box
+ * added from a file has no version and gets `0_<mtime of its box.img in
+ * VAGRANT_HOME, in seconds>`. Any other box volume appearing during a timed
+ * run is caught by boxUploadedDuring.
  */
-const BOX_VOLUME = `${BOX}_vagrant_box_image_0_box.img`;
+let boxVolume = "";
 const boxVolumes = () =>
   readdirSync(IMAGES).filter((f) => f.startsWith(`${BOX}_vagrant_box_image`));
 
@@ -65,7 +66,9 @@ export async function vagrantBox(work: string, base: string, clean: Cleanup): Pr
   await must(["vagrant", "box", "add", "--name", BOX, join(work, "rumbench.box")], { env });
   // The upload vagrant-libvirt would do inside the first timed `vagrant up`:
   // the file in the pool's folder (a pool `default` defined later scans it).
-  copyFileSync(base, join(IMAGES, BOX_VOLUME));
+  const added = join(env.VAGRANT_HOME, "boxes", BOX, "0", "libvirt", "box.img");
+  boxVolume = `${BOX}_vagrant_box_image_0_${Math.floor(statSync(added).mtimeMs / 1000)}_box.img`;
+  copyFileSync(base, join(IMAGES, boxVolume));
   const pools = await run([...VIRSH, "pool-list", "--name"]);
   if (pools.stdout.split("\n").some((p) => p.trim() === "default"))
     await must([...VIRSH, "pool-refresh", "default"]);
@@ -74,7 +77,7 @@ export async function vagrantBox(work: string, base: string, clean: Cleanup): Pr
 
 /** Box volumes other than the prepared one: vagrant uploaded its box during a timed run. */
 export function boxUploadedDuring(): string[] {
-  return boxVolumes().filter((f) => f !== BOX_VOLUME);
+  return boxVolumes().filter((f) => f !== boxVolume);
 }
 
 function vagrantfile(key: string, seed: string): string {
