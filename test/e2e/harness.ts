@@ -162,14 +162,34 @@ export class Bed {
     );
   }
 
+  /**
+   * Whether a volume that appeared during this bed's life is its own: named
+   * after one of its domains, or a base image no other VM on the host may be
+   * backed by. Other engineers' runs create volumes beside ours; deleting every
+   * new one pulled the disks from under their running guests.
+   */
+  private ownsVolume(v: string, domains: string[], othersExist: boolean): boolean {
+    if (this.volumesBefore.has(v)) return false;
+    if (domains.some((d) => v.startsWith(`${d}-`) || v.startsWith(`${d}.`))) return true;
+    return v.startsWith("base-") && !othersExist;
+  }
+
   async cleanup(): Promise<void> {
-    for (const d of this.domains()) {
+    const live = this.domains();
+    // Domains already destroyed by a test leave their state dir only if destroy failed.
+    const stateDirs = sh(["ls", join(this.home, "data", "rum")]).out.split("\n");
+    const domains = [...new Set([...live, ...stateDirs.filter((d) => d.startsWith("rum-"))])];
+    const othersExist = sh(["virsh", "-c", URI, "list", "--all", "--name"])
+      .out.split("\n")
+      .some((n) => n.trim().startsWith("rum-") && !live.includes(n.trim()));
+    for (const d of live) {
       sh(["virsh", "-c", URI, "destroy", d]);
       sh(["virsh", "-c", URI, "undefine", "--nvram", d]);
     }
     for (const pool of POOLS) {
       for (const v of this.volumes(pool)) {
-        if (!this.volumesBefore.has(v)) sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
+        if (this.ownsVolume(v, domains, othersExist))
+          sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
       }
       if (!this.poolsExisted.has(pool) && this.volumes(pool).length === 0) {
         sh(["virsh", "-c", URI, "pool-destroy", pool]);
