@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import type { ConsolaInstance, ConsolaReporter } from "consola";
 import { dirname } from "pathe";
+import { type EventFields, phase } from "./events";
 import { isatty, replaceStartLine, startLineShown, stderr } from "./log-stream";
 
 export interface LogOptions {
@@ -57,15 +58,31 @@ export function configureLog(opts: LogOptions): void {
   instance = undefined;
 }
 
-/** A phase of a long operation, reported with its elapsed time when it ends. */
-export async function step<T>(title: string, fn: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  log.start(title);
-  startLineShown();
-  const result = await fn();
-  replaceStartLine();
-  log.success(`${title} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
-  return result;
+/** What a step is called in the `--json` event stream (src/events.ts), and what its end reports. */
+export interface StepEvent<T> {
+  phase: string;
+  details?: (result: T) => EventFields;
+}
+
+/**
+ * A phase of a long operation, reported with its elapsed time when it ends;
+ * with `event`, also a named phase of the `--json` event stream.
+ */
+export async function step<T>(
+  title: string,
+  fn: () => Promise<T>,
+  event?: StepEvent<T>,
+): Promise<T> {
+  const shown = async () => {
+    const start = performance.now();
+    log.start(title);
+    startLineShown();
+    const result = await fn();
+    replaceStartLine();
+    log.success(`${title} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
+    return result;
+  };
+  return event ? phase(event.phase, shown, event.details) : shown();
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { ConfigError, problemJson } from "../config/problems";
 import { ExitCode, isRumError, type RumError } from "../errors";
+import { emit, streamingEvents } from "../events";
 import { log, stderr } from "../log";
 import { BrokenPipe, printJson } from "./output";
 
@@ -28,13 +29,24 @@ export function report(e: unknown, opts: ReportOptions): number {
     else if (!isRumError(e) && e instanceof Error && e.stack) log.debug(e.stack);
   }
   if (opts.json) {
+    // Config problems keep their structure (key path, line) for scripts and editors.
+    const problems = e instanceof ConfigError ? { errors: e.problems.map(problemJson) } : {};
     try {
-      printJson({
-        ok: false,
-        error: { message: failure.message, hint: failure.hint ?? null, exitCode },
-        // Config problems keep their structure (key path, line) for scripts and editors.
-        ...(e instanceof ConfigError ? { errors: e.problems.map(problemJson) } : {}),
-      });
+      // `up --json` streams JSON Lines: its failure is the stream's last line, not a document.
+      if (streamingEvents())
+        emit("error", {
+          ok: false,
+          message: failure.message,
+          hint: failure.hint ?? null,
+          exitCode,
+          ...problems,
+        });
+      else
+        printJson({
+          ok: false,
+          error: { message: failure.message, hint: failure.hint ?? null, exitCode },
+          ...problems,
+        });
     } catch (pipe) {
       if (pipe instanceof BrokenPipe) return pipe.exitCode;
       throw pipe;

@@ -130,6 +130,7 @@ export function checkSpec(spec: DomainSpec): void {
     absolutePath("UEFI variables template", spec.uefiLoader.varsTemplate);
     if (spec.uefiLoader.nvramPath) absolutePath("UEFI variables file", spec.uefiLoader.nvramPath);
   }
+  if (spec.nvramPath) absolutePath("UEFI variables file", spec.nvramPath);
   checkDisks(spec);
   checkNics(spec);
   checkMounts(spec);

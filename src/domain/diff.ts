@@ -55,6 +55,10 @@ function firmware(out: string[], before: DomainSpec, after: DomainSpec): void {
     scalar(out, "advanced.firmware", before.firmware, after.firmware);
   } else if (JSON.stringify(before.uefiLoader) !== JSON.stringify(after.uefiLoader)) {
     out.push("advanced.firmware (UEFI loader)");
+  } else if (before.nvramPath && before.nvramPath !== after.nvramPath) {
+    // A domain defined before the variables moved into the pool keeps libvirt's
+    // file until it is redefined for another reason: not a change to stop a running VM for.
+    out.push("advanced.firmware (UEFI variables file)");
   }
 }
 

@@ -39,7 +39,7 @@ function os(spec: DomainSpec): XmlElement {
     return el("os", {}, [
       type,
       el("loader", { readonly: "yes", type: "pflash" }, loader.code),
-      el("nvram", { template: loader.varsTemplate }, loader.nvramPath || null),
+      el("nvram", { template: loader.varsTemplate }, spec.nvramPath || loader.nvramPath || null),
       boot,
     ]);
   }
@@ -50,6 +50,7 @@ function os(spec: DomainSpec): XmlElement {
   return el("os", { firmware: "efi" }, [
     type,
     el("firmware", {}, [el("feature", { enabled: "no", name: "secure-boot" })]),
+    ...(spec.nvramPath ? [el("nvram", {}, spec.nvramPath)] : []),
     boot,
   ]);
 }

@@ -57,6 +57,11 @@ export interface DomainSpec {
   firmware: "bios" | "uefi";
   /** Explicit OVMF/AAVMF pair (fallback); absent = libvirt's <os firmware='efi'> auto-selection. */
   uefiLoader?: UefiLoader;
+  /**
+   * UEFI: the VM's variable store, a file in rum's pool (so `rum snapshot`
+   * can copy it like a disk); absent = wherever libvirt keeps it.
+   */
+  nvramPath?: string;
   cpus: number;
   memoryMiB: number;
   /** Storage pool name ("rum"). */

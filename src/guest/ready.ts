@@ -44,13 +44,16 @@ async function poll<T>(
 
 export async function waitForAddress(vm: Vm): Promise<string> {
   const timeout = vm.loaded.config.network.ip_wait_timeout_s * 1000;
-  return step("waiting for an IP address", () =>
-    poll(
-      "an IP address (DHCP lease)",
-      timeout,
-      "the guest did not get a lease: see `rum log --console` for its boot output",
-      () => guestAddress(vm),
-    ),
+  return step(
+    "waiting for an IP address",
+    () =>
+      poll(
+        "an IP address (DHCP lease)",
+        timeout,
+        "the guest did not get a lease: see `rum log --console` for its boot output",
+        () => guestAddress(vm),
+      ),
+    { phase: "address", details: (address) => ({ address }) },
   );
 }
 
@@ -98,18 +101,21 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
   // Behind a jump host the guest's network is routable only from there: a TCP probe from
   // this machine would say nothing (or, worse, reach some other host with that address).
   if (direct) {
-    await step(`waiting for SSH port on ${found}`, () =>
-      poll(
-        "TCP port 22",
-        sshTimeoutMs(vm),
-        () =>
-          `sshd did not start in the guest at ${where.ip}: see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
-        async () => {
-          if (await tcpOpen(where.ip, 22, 1000)) return true;
-          await where.moved();
-          return null;
-        },
-      ),
+    await step(
+      `waiting for SSH port on ${found}`,
+      () =>
+        poll(
+          "TCP port 22",
+          sshTimeoutMs(vm),
+          () =>
+            `sshd did not start in the guest at ${where.ip}: see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
+          async () => {
+            if (await tcpOpen(where.ip, 22, 1000)) return true;
+            await where.moved();
+            return null;
+          },
+        ),
+      { phase: "ssh-port", details: () => ({ address: where.ip }) },
     );
   }
   let target = sshTarget(vm, keys, where.ip);
@@ -117,24 +123,28 @@ export async function waitForSsh(vm: Vm, found: string): Promise<SshTarget> {
   await updateState(vm.stateDir, { address: where.ip });
   let last = "";
   const via = target.jumpHost ? ` through ${jumpLabel(target.jumpHost)}` : "";
-  await step(`waiting for SSH login${direct ? "" : ` on ${where.ip}`}${via}`, () =>
-    poll(
-      "SSH login",
-      sshTimeoutMs(vm),
-      () => `ssh said: ${last || "nothing"}; see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
-      async () => {
-        const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
-        last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
-        if (r.exitCode === 0) return true;
-        if (direct && (await where.moved())) {
-          target = sshTarget(vm, keys, where.ip);
-          await updateState(vm.stateDir, { address: where.ip });
-        }
-        return null;
-      },
-      // Each try through a jump host is a new connection to it: a gentler pace.
-      direct ? POLL_MS : JUMP_POLL_MS,
-    ),
+  await step(
+    `waiting for SSH login${direct ? "" : ` on ${where.ip}`}${via}`,
+    () =>
+      poll(
+        "SSH login",
+        sshTimeoutMs(vm),
+        () =>
+          `ssh said: ${last || "nothing"}; see \`rum log --console\`${TIMEOUT_HINT}ssh_timeout_s`,
+        async () => {
+          const r = await guestRun(target, ["true"], { timeoutMs: 20_000 });
+          last = r.stderr.trim().split("\n").slice(-1)[0] ?? "";
+          if (r.exitCode === 0) return true;
+          if (direct && (await where.moved())) {
+            target = sshTarget(vm, keys, where.ip);
+            await updateState(vm.stateDir, { address: where.ip });
+          }
+          return null;
+        },
+        // Each try through a jump host is a new connection to it: a gentler pace.
+        direct ? POLL_MS : JUMP_POLL_MS,
+      ),
+    { phase: "ssh-login", details: () => ({ address: target.host, user: target.user }) },
   );
   return target;
 }
@@ -155,46 +165,50 @@ export async function waitForCloudInit(
   moved: (t: SshTarget) => Promise<SshTarget | null> = async () => null,
 ): Promise<SshTarget> {
   let target = first;
-  await step("waiting for cloud-init to finish", async () => {
-    const deadline = Date.now() + timeoutMs;
-    const wait = () =>
-      guestRun(target, ["cloud-init", "status", "--wait"], {
-        timeoutMs: Math.max(1000, deadline - Date.now()),
+  await step(
+    "waiting for cloud-init to finish",
+    async () => {
+      const deadline = Date.now() + timeoutMs;
+      const wait = () =>
+        guestRun(target, ["cloud-init", "status", "--wait"], {
+          timeoutMs: Math.max(1000, deadline - Date.now()),
+        });
+      let r = await wait();
+      // A dropped connection says nothing about cloud-init: ask again a few times.
+      for (let i = 1; r.exitCode === SSH_FAILED && i < SSH_RETRIES && Date.now() < deadline; i++) {
+        await Bun.sleep(2000);
+        target = (await moved(target)) ?? target;
+        r = await wait();
+      }
+      if (r.exitCode === 0) return;
+      if (r.timedOut) {
+        throw new RumError(
+          `timed out after ${Math.round(timeoutMs / 1000)}s waiting for cloud-init to finish`,
+          {
+            hint: `see what it is doing with \`rum log --console\` or \`rum exec -- cloud-init status --long\`${TIMEOUT_HINT}cloud_init_timeout_s`,
+          },
+        );
+      }
+      if (r.exitCode === SSH_FAILED) {
+        const why = r.stderr.trim().split("\n").pop() ?? "";
+        throw new RumError(
+          `lost the SSH connection to the guest while waiting for cloud-init: ${why}`,
+          {
+            hint: "check that the VM runs and its network is up (`rum status`, `rum log --console`), then run `rum up` again",
+          },
+        );
+      }
+      const detail = await guestRun(target, ["sudo", "cloud-init", "status", "--long"], {
+        timeoutMs: 20_000,
       });
-    let r = await wait();
-    // A dropped connection says nothing about cloud-init: ask again a few times.
-    for (let i = 1; r.exitCode === SSH_FAILED && i < SSH_RETRIES && Date.now() < deadline; i++) {
-      await Bun.sleep(2000);
-      target = (await moved(target)) ?? target;
-      r = await wait();
-    }
-    if (r.exitCode === 0) return;
-    if (r.timedOut) {
       throw new RumError(
-        `timed out after ${Math.round(timeoutMs / 1000)}s waiting for cloud-init to finish`,
+        `cloud-init reported an error in the guest:\n${(detail.stdout || r.stdout).trim()}`,
         {
-          hint: `see what it is doing with \`rum log --console\` or \`rum exec -- cloud-init status --long\`${TIMEOUT_HINT}cloud_init_timeout_s`,
+          hint: "read the guest's /var/log/cloud-init.log (`rum exec -- sudo cat /var/log/cloud-init.log`) or `rum log --console`",
         },
       );
-    }
-    if (r.exitCode === SSH_FAILED) {
-      const why = r.stderr.trim().split("\n").pop() ?? "";
-      throw new RumError(
-        `lost the SSH connection to the guest while waiting for cloud-init: ${why}`,
-        {
-          hint: "check that the VM runs and its network is up (`rum status`, `rum log --console`), then run `rum up` again",
-        },
-      );
-    }
-    const detail = await guestRun(target, ["sudo", "cloud-init", "status", "--long"], {
-      timeoutMs: 20_000,
-    });
-    throw new RumError(
-      `cloud-init reported an error in the guest:\n${(detail.stdout || r.stdout).trim()}`,
-      {
-        hint: "read the guest's /var/log/cloud-init.log (`rum exec -- sudo cat /var/log/cloud-init.log`) or `rum log --console`",
-      },
-    );
-  });
+    },
+    { phase: "cloud-init", details: () => ({ address: target.host }) },
+  );
   return target;
 }

@@ -17,7 +17,8 @@ export const POOL = "rum";
 export const LOG_POOL = "rum-logs";
 export const LOG_POOL_DIR = "/var/log/libvirt/rum";
 
-function poolDir(uri: string, pool = POOL): string {
+/** Where rum's pools keep their files (the directory rum gives them when it defines them). */
+export function poolDir(uri: string, pool = POOL): string {
   if (pool === LOG_POOL) return LOG_POOL_DIR;
   return uri.includes("/session") ? join(dataHome(), "rum", "pool") : "/var/lib/libvirt/images/rum";
 }
@@ -39,8 +40,15 @@ export async function ensurePool(v: Virsh, pool = POOL): Promise<void> {
       });
     });
   }
-  // Picks up files changed behind libvirt's back. While another rum uploads into the pool,
-  // libvirt refuses a refresh ("asynchronous jobs running"); that pool is in use and current.
+  await refreshPool(v, pool);
+}
+
+/**
+ * Picks up files changed behind libvirt's back (a UEFI variables file libvirt
+ * made at a start). While another rum uploads into the pool, libvirt refuses a
+ * refresh ("asynchronous jobs running"); that pool is in use and current.
+ */
+export async function refreshPool(v: Virsh, pool = POOL): Promise<void> {
   await v.run(["pool-refresh", pool]).catch((e) => {
     if (!/asynchronous jobs running/i.test(String((e as Error).message))) throw e;
   });

@@ -20,6 +20,8 @@ export interface Vm {
   virsh: Virsh;
   stateDir: string;
   rootVolume: string;
+  /** A UEFI guest's variable store, a raw file libvirt makes in the pool at its first start. */
+  uefiVarsVolume: string;
   nics: Nic[];
   driveVolume(name: string): string;
   seedVolume(hash: string): string;
@@ -51,6 +53,7 @@ export function openVm(loaded: LoadedConfig, uriOverride?: string): Vm {
     stateDir,
     logDir: join(stateDir, "logs"),
     rootVolume: `${domain}-root.qcow2`,
+    uefiVarsVolume: `${domain}-uefi-vars.fd`,
     nics: sources.map((source, i) => ({
       mac: macFor(domain, i),
       source,

@@ -1,8 +1,9 @@
 /** rum.toml + the VM's volumes → the DomainSpec the XML is generated from. */
 import { existsSync } from "node:fs";
+import { join } from "pathe";
 import { type Arch, guestArch } from "../config/arch";
 import type { DomainSpec, UefiLoader } from "../domain/spec";
-import { POOL } from "../host/pool";
+import { POOL, poolDir } from "../host/pool";
 import { isRemoteUri } from "../host/uri";
 import { version } from "../version";
 import { serialLogPath } from "./console-log";
@@ -41,6 +42,9 @@ export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]):
     machine: config.advanced.machine,
     firmware: config.advanced.firmware,
     ...(explicitPair ? { uefiLoader: pair } : {}),
+    ...(config.advanced.firmware === "uefi"
+      ? { nvramPath: join(poolDir(vm.virsh.uri), vm.uefiVarsVolume) }
+      : {}),
     cpus: config.resources.cpus,
     memoryMiB: config.resources.memory_mb,
     pool: POOL,

@@ -3,6 +3,7 @@
  * output, and record what finished so an interrupted wait resumes correctly.
  */
 
+import { phase } from "../events";
 import { followProvision, provisionFailed } from "../guest/provision";
 import { retarget, waitForAddress, waitForCloudInit, waitForSsh } from "../guest/ready";
 import { guestRun, requireTarget, type SeenDomain } from "../guest/session";
@@ -25,16 +26,26 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
   const state = await readState(vm.stateDir);
   if (opts.quick && state.firstBootDone) {
     // Already ready once: one command over the master connection confirms it.
-    const known = await requireTarget(vm, opts.seen).catch(() => null);
-    if (known && (await guestRun(known, ["true"], { timeoutMs: 15_000 })).exitCode === 0)
-      return known.host;
+    const known = await phase(
+      "ssh-check",
+      async () => {
+        const t = await requireTarget(vm, opts.seen).catch(() => null);
+        return t && (await guestRun(t, ["true"], { timeoutMs: 15_000 })).exitCode === 0 ? t : null;
+      },
+      (t) => ({ address: t?.host ?? null, reachable: t !== null }),
+    );
+    if (known) return known.host;
   }
   let target = await waitForSsh(vm, await waitForAddress(vm));
   if (opts.quick && state.firstBootDone) return target.host;
 
   if (!state.firstBootDone && config.provision.system) {
     log.start("system provisioning (first boot)");
-    const r = await followProvision(target, "system", "first-boot", echo("system"));
+    const r = await phase(
+      "provision-system",
+      () => followProvision(target, "system", "first-boot", echo("system")),
+      (r) => ({ exitCode: r.exitCode }),
+    );
     if (r.exitCode !== null && r.exitCode !== 0) {
       await updateState(vm.stateDir, { firstBootDone: true });
       throw provisionFailed(r);
@@ -46,7 +57,11 @@ export async function waitUntilReady(vm: Vm, opts: ReadyOptions): Promise<string
   await updateState(vm.stateDir, { firstBootDone: true });
   if (config.provision.boot) {
     log.start("boot provisioning");
-    const r = await followProvision(target, "boot", "wait", echo("boot"));
+    const r = await phase(
+      "provision-boot",
+      () => followProvision(target, "boot", "wait", echo("boot")),
+      (r) => ({ exitCode: r.exitCode }),
+    );
     if (r.exitCode !== null && r.exitCode !== 0) throw provisionFailed(r);
   }
   log.success(`VM ${vm.loaded.name} is ready at ${target.host}`);

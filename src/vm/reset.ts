@@ -5,7 +5,7 @@
 import { stopForwards } from "../guest/forwards";
 import { stopMaster } from "../guest/master";
 import { controlPathFor } from "../guest/ssh-control-path";
-import { deleteVolume } from "../host/pool";
+import { deleteVolume, refreshPool } from "../host/pool";
 import { updateState } from "../state/vm-state";
 import { stopWatcher } from "../watch/lifecycle";
 import type { Vm } from "./context";
@@ -27,6 +27,8 @@ export async function removeDomain(vm: Vm): Promise<boolean> {
 export async function removeVolumes(vm: Vm): Promise<string[]> {
   const pool = await vm.virsh.lookup(["pool-info", "rum"]);
   if (pool === null) return [];
+  // `undefine --nvram` just deleted a UEFI variables file behind the pool's back.
+  await refreshPool(vm.virsh);
   const volumes = await vmVolumes(vm);
   for (const v of volumes) await deleteVolume(vm.virsh, v);
   return volumes;

@@ -3,7 +3,8 @@
  * `virsh vol-clone` into the same pool. Not libvirt snapshots: libvirt 9.0
  * refuses internal snapshots of UEFI (pflash) domains and cannot revert
  * external ones, and qemu-img will not resize a qcow2 that holds internal
- * snapshots (which would break growing disks). Copies work for BIOS and UEFI,
+ * snapshots (which would break growing disks). Copies work for BIOS and UEFI
+ * (a UEFI guest's variables file lives in the pool, see domain-spec.ts, and is copied too),
  * for libvirt-group users and remote hosts. A snapshot also keeps whether
  * first-boot provisioning had run, which goes back with the disks.
  */
@@ -11,7 +12,7 @@ import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import type { LoadedConfig } from "../config/load";
 import { RumError, UsageError } from "../errors";
-import { deleteVolume, listVolumes, POOL, volumeExists } from "../host/pool";
+import { deleteVolume, listVolumes, POOL, refreshPool, volumeExists } from "../host/pool";
 import { lockVm } from "../state/lock";
 import { ensureStateDir, readState, updateState } from "../state/vm-state";
 import { openVm, type Vm } from "./context";
@@ -29,13 +30,16 @@ export interface Snapshot {
   volumes: { volume: string; copy: string }[];
 }
 
-async function readSnapshots(vm: Vm): Promise<Snapshot[]> {
+/** The snapshots recorded in a VM's state dir: no libvirt call (`rum status` shows them too). */
+export async function recordedSnapshots(stateDir: string): Promise<Snapshot[]> {
   try {
-    return JSON.parse(await readFile(join(vm.stateDir, FILE), "utf8")) as Snapshot[];
+    return JSON.parse(await readFile(join(stateDir, FILE), "utf8")) as Snapshot[];
   } catch {
     return [];
   }
 }
+
+const readSnapshots = (vm: Vm) => recordedSnapshots(vm.stateDir);
 
 async function writeSnapshots(vm: Vm, list: Snapshot[]): Promise<void> {
   const tmp = join(vm.stateDir, `.${FILE}.${process.pid}`);
@@ -92,7 +96,13 @@ export function saveSnapshot(loaded: LoadedConfig, name: string, connect?: strin
         hint: `pick another name, or \`rum snapshot delete ${name}\` first`,
       });
     await requireStopped(vm, "take a snapshot");
-    const names = [vm.rootVolume, ...Object.keys(loaded.config.drives).map(vm.driveVolume)];
+    // libvirt makes a UEFI guest's variables file at its first start, behind the pool's back.
+    await refreshPool(vm.virsh);
+    const names = [
+      vm.rootVolume,
+      ...Object.keys(loaded.config.drives).map(vm.driveVolume),
+      vm.uefiVarsVolume,
+    ];
     const volumes: Snapshot["volumes"] = [];
     for (const volume of names) {
       if (!(await volumeExists(vm.virsh, volume))) continue;

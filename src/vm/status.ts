@@ -11,6 +11,7 @@ import { readState } from "../state/vm-state";
 import type { WatcherStatus } from "../watch/lifecycle";
 import { openVm } from "./context";
 import { inspectVm } from "./inspect";
+import { recordedSnapshots } from "./snapshots";
 import { watchStatus } from "./watch";
 
 export interface VmStatus {
@@ -28,6 +29,8 @@ export interface VmStatus {
   /** The inotify/auto_forward watcher (src/watch). */
   watcher: WatcherStatus;
   provisioned: boolean;
+  /** `rum snapshot` copies, from the state dir (no extra virsh call). */
+  snapshots: { name: string; createdAt: string; volumes: string[] }[];
   stateDir: string;
 }
 
@@ -37,9 +40,10 @@ export async function status(
 ): Promise<VmStatus> {
   const vm = openVm(loaded, opts.connect);
   // Every libvirt question in one virsh process: its connection is the cost.
-  const [seen, state] = await Promise.all([
+  const [seen, state, snapshots] = await Promise.all([
     inspectVm(vm, { addresses: true, volumes: true }),
     readState(vm.stateDir),
+    recordedSnapshots(vm.stateDir),
   ]);
   const existing = seen.domain;
   const running = existing?.state === "running";
@@ -71,6 +75,11 @@ export async function status(
     watcher: watch.watcher,
     volumes: seen.volumes,
     provisioned: Boolean(state.firstBootDone),
+    snapshots: snapshots.map((s) => ({
+      name: s.name,
+      createdAt: s.createdAt,
+      volumes: s.volumes.map((v) => v.copy),
+    })),
     stateDir: vm.stateDir,
   };
 }

@@ -80,6 +80,7 @@ export async function vmVolumes(vm: Vm): Promise<string[]> {
 /** The names among a pool's volumes that are this VM's. */
 export function ownVolumes(vm: Vm, names: readonly string[]): string[] {
   const prefix = `${vm.domain}-`;
-  const own = /^(root\.qcow2|seed-[0-9a-f]{12}\.iso|drive-[a-z0-9][a-z0-9_-]*\.qcow2)$/;
+  const own =
+    /^(root\.qcow2|seed-[0-9a-f]{12}\.iso|drive-[a-z0-9][a-z0-9_-]*\.qcow2|uefi-vars\.fd)$/;
   return names.filter((v) => v.startsWith(prefix) && own.test(v.slice(prefix.length)));
 }

@@ -7,9 +7,10 @@ import { guestArch } from "../config/arch";
 import type { LoadedConfig } from "../config/load";
 import { domainXml } from "../domain/index";
 import { RumError } from "../errors";
-import { checkPortsFree, ensureForwards } from "../guest/forwards";
-import type { VmKeys } from "../guest/keys";
+import { phase } from "../events";
+import { checkPortsFree } from "../guest/forwards";
 import { sshTarget, vmKeys } from "../guest/session";
+import type { SshTarget } from "../guest/ssh-target";
 import { ensurePool } from "../host/pool";
 import { ensureImage } from "../image/ensure";
 import type { ProgressRenderer } from "../image/progress";
@@ -31,7 +32,7 @@ import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
 import { buildSeed, seedInput } from "./seed";
 import { ensureDriveVolumes, ensureRootVolume, ensureSeedVolume } from "./storage";
-import { ensureVmWatcher, watchSpec } from "./watch";
+import { forwardPorts } from "./up-forwards";
 
 export interface UpOptions {
   reset?: boolean;
@@ -47,6 +48,8 @@ export interface UpResult {
   /** Nothing had to change: the VM was already running with this config. */
   unchanged: boolean;
   address: string | null;
+  /** How to reach the guest (null with --no-wait or wait_for_ip = false). */
+  ssh: SshTarget | null;
 }
 
 /** libvirt's words for "this host cannot do KVM" (no module, no access, nested off). */
@@ -70,27 +73,6 @@ async function startDomain(vm: Vm): Promise<void> {
   }
 }
 
-/**
- * Start (or keep, or restart) the forwarder and the watcher; an empty [[ports]]
- * (or neither inotify nor auto_forward) stops an old one.
- */
-async function forwardPorts(
-  vm: Vm,
-  keys: VmKeys,
-  address: string,
-  restart: boolean,
-): Promise<void> {
-  const ports = vm.loaded.config.ports;
-  const target = sshTarget(vm, keys, address);
-  const run = () => ensureForwards({ stateDir: vm.stateDir, target, ports, restart });
-  if (ports.length === 0) await run();
-  else
-    await step(`forwarding ${ports.map((p) => `${p.bind}:${p.host}→${p.guest}`).join(", ")}`, run);
-  if (watchSpec(vm, target))
-    await step("starting the watcher", () => ensureVmWatcher(vm, target, restart));
-  else await ensureVmWatcher(vm, target, restart);
-}
-
 export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<UpResult> {
   const vm = openVm(loaded, opts.connect);
   await ensureStateDir(vm.stateDir);
@@ -104,18 +86,26 @@ export async function up(loaded: LoadedConfig, opts: UpOptions = {}): Promise<Up
 
 async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   const { config } = vm.loaded;
-  await preflight(vm);
+  await phase("preflight", () => preflight(vm));
   const mounts = resolveMounts(vm);
   const ids = guestUserIds(vm);
   if (mounts.length > 0 && ids.mismatch) log.warn(ids.mismatch);
   // The first libvirt call: a dead or closed libvirt stops rum here, before any work.
-  if (opts.reset) await resetVm(vm);
+  if (opts.reset) await phase("reset", () => resetVm(vm));
   // With the addresses: a no-op `rum up` then needs no second virsh process.
-  const seen = await inspectVm(vm, { addresses: true, capacities: sizedVolumes(vm) });
+  const seen = await phase(
+    "inspect",
+    () => inspectVm(vm, { addresses: true, capacities: sizedVolumes(vm) }),
+    (s) => ({ state: s.domain?.state ?? "absent" }),
+  );
   const existing = seen.domain;
   await checkPortsFree(config.ports, { stateDir: vm.stateDir });
-  const keys = await vmKeys(vm);
-  const seed = buildSeed(seedInput(vm, keys, mounts));
+  const keys = await phase("keys", () => vmKeys(vm));
+  const seed = await phase(
+    "seed",
+    async () => buildSeed(seedInput(vm, keys, mounts)),
+    (s) => ({ hash: s.hash }),
+  );
   const seedVolume = vm.seedVolume(seed.hash);
   const spec = domainSpec(vm, seedVolume, mounts);
   domainXml(spec); // refuse values libvirt would reject before any work is done
@@ -145,42 +135,65 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
           seen: { state: existing.state, addresses: seen.addresses },
         });
     if (address) await forwardPorts(vm, keys, address, false);
-    return { vm, unchanged: wasReady, address };
+    return { vm, unchanged: wasReady, address, ssh: address ? sshTarget(vm, keys, address) : null };
   }
 
-  const image = await step("checking image", async () => {
-    const ready = await ensureImage(config.image.base, {
-      arch: guestArch(config),
-      configDir: vm.loaded.dir,
-      ...(config.image.sha256 ? { sha256: config.image.sha256 } : {}),
-      onProgress: opts.progress?.onProgress,
-      onNote: opts.progress?.onNote ?? ((m) => log.info(m)),
-    });
-    opts.progress?.done();
-    return ready;
-  });
-  await step("preparing storage", async () => {
-    await ensurePool(vm.virsh);
-    const base = await ensureBaseVolume(vm.virsh, image);
-    await ensureRootVolume(vm, {
-      volume: base,
-      format: image.format,
-      virtualSize: image.virtualSize,
-    });
-    await ensureDriveVolumes(vm);
-    await growVolumes(vm, resizes);
-    await ensureSeedVolume(vm, seed);
-    await ensureConsoleLog(vm);
-  });
-  await prepareNics(vm);
+  const image = await step(
+    "checking image",
+    async () => {
+      const ready = await ensureImage(config.image.base, {
+        arch: guestArch(config),
+        configDir: vm.loaded.dir,
+        ...(config.image.sha256 ? { sha256: config.image.sha256 } : {}),
+        onProgress: opts.progress?.onProgress,
+        onNote: opts.progress?.onNote ?? ((m) => log.info(m)),
+      });
+      opts.progress?.done();
+      return ready;
+    },
+    {
+      phase: "image",
+      details: (r) => ({ path: r.path, source: r.source, format: r.format, sha256: r.sha256 }),
+    },
+  );
+  await step(
+    "preparing storage",
+    async () => {
+      await phase("pool", () => ensurePool(vm.virsh));
+      const base = await phase(
+        "base-volume",
+        () => ensureBaseVolume(vm.virsh, image),
+        (volume) => ({ volume }),
+      );
+      await phase("volumes", async () => {
+        await ensureRootVolume(vm, {
+          volume: base,
+          format: image.format,
+          virtualSize: image.virtualSize,
+        });
+        await ensureDriveVolumes(vm);
+        await growVolumes(vm, resizes);
+      });
+      await phase(
+        "seed-volume",
+        () => ensureSeedVolume(vm, seed),
+        () => ({ volume: seedVolume }),
+      );
+      await ensureConsoleLog(vm);
+    },
+    { phase: "storage" },
+  );
+  await phase("network", () => prepareNics(vm));
   if (!existing || (await changedSettings(vm, spec)).length > 0) {
-    await step(existing ? "redefining domain (config changed)" : "defining domain", () =>
-      defineDomain(vm, spec),
+    await step(
+      existing ? "redefining domain (config changed)" : "defining domain",
+      () => defineDomain(vm, spec),
+      { phase: "define", details: () => ({ redefined: Boolean(existing) }) },
     );
   }
-  await step("starting VM", () => startDomain(vm));
+  await step("starting VM", () => startDomain(vm), { phase: "start" });
   await updateState(vm.stateDir, { booted: true, configHash: vm.loaded.hash });
   const address = opts.noWait ? null : await waitUntilReady(vm, { quick: false });
   if (address) await forwardPorts(vm, keys, address, true);
-  return { vm, unchanged: false, address };
+  return { vm, unchanged: false, address, ssh: address ? sshTarget(vm, keys, address) : null };
 }

@@ -32,12 +32,9 @@ export function vmHostReady(): boolean {
   return ok;
 }
 
-/**
- * Path of the cached test image (built on first use, keyed by its builder's hash):
- * the x86_64 Debian guest, or with "build-aarch64.sh" the aarch64 DHCP-only one.
- */
-export function testImage(builder: "build.sh" | "build-aarch64.sh" = "build.sh"): string {
-  const r = sh(["bash", join(ROOT, "test/e2e/image", builder)]);
+/** Path of the cached test image (built on first use, keyed by its builder's hash). */
+export function testImage(): string {
+  const r = sh(["bash", join(ROOT, "test/e2e/image/build.sh")]);
   if (r.code !== 0) throw new Error(`test image build failed:\n${r.err}`);
   return r.out.trim().split("\n").pop() as string;
 }
@@ -166,47 +163,33 @@ export class Bed {
   }
 
   /**
-   * Volumes that belong to someone else's domain: named after it, attached to it,
-   * or a backing file of a volume that stays. Another run (a benchmark, another
-   * suite) may have made them after this bed started, so "new since we began"
-   * alone would delete a running guest's disks.
+   * Whether a volume that appeared during this bed's life is its own: named
+   * after one of its domains, or a base image no other VM on the host may be
+   * backed by. Other engineers' runs create volumes beside ours; deleting every
+   * new one pulled the disks from under their running guests.
    */
-  private othersVolumes(): Set<string> {
-    const mine = new Set(this.domains());
-    const others = sh(["virsh", "-c", URI, "list", "--all", "--name"])
-      .out.split("\n")
-      .map((n) => n.trim())
-      .filter((n) => n && !mine.has(n));
-    const kept = new Set<string>();
-    for (const pool of POOLS) {
-      for (const v of this.volumes(pool)) {
-        if (others.some((d) => v.startsWith(`${d}-`))) kept.add(v);
-      }
-    }
-    for (const d of others) {
-      for (const line of sh(["virsh", "-c", URI, "domblklist", d]).out.split("\n").slice(2)) {
-        const src = line.trim().split(/\s+/)[1];
-        if (src) kept.add(src.split("/").pop() as string);
-      }
-    }
-    for (const v of [...kept]) {
-      const xml = sh(["virsh", "-c", URI, "vol-dumpxml", "--pool", "rum", v]).out;
-      const backing = /<backingStore>\s*<path>([^<]+)<\/path>/.exec(xml)?.[1];
-      if (backing) kept.add(backing.split("/").pop() as string);
-    }
-    return kept;
+  private ownsVolume(v: string, domains: string[], othersExist: boolean): boolean {
+    if (this.volumesBefore.has(v)) return false;
+    if (domains.some((d) => v.startsWith(`${d}-`) || v.startsWith(`${d}.`))) return true;
+    return v.startsWith("base-") && !othersExist;
   }
 
   async cleanup(): Promise<void> {
-    for (const d of this.domains()) {
+    const live = this.domains();
+    // Domains already destroyed by a test leave their state dir only if destroy failed.
+    const stateDirs = sh(["ls", join(this.home, "data", "rum")]).out.split("\n");
+    const domains = [...new Set([...live, ...stateDirs.filter((d) => d.startsWith("rum-"))])];
+    const othersExist = sh(["virsh", "-c", URI, "list", "--all", "--name"])
+      .out.split("\n")
+      .some((n) => n.trim().startsWith("rum-") && !live.includes(n.trim()));
+    for (const d of live) {
       sh(["virsh", "-c", URI, "destroy", d]);
       sh(["virsh", "-c", URI, "undefine", "--nvram", d]);
     }
-    const others = this.othersVolumes();
     for (const pool of POOLS) {
       for (const v of this.volumes(pool)) {
-        if (this.volumesBefore.has(v) || others.has(v)) continue;
-        sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
+        if (this.ownsVolume(v, domains, othersExist))
+          sh(["virsh", "-c", URI, "vol-delete", "--pool", pool, v]);
       }
       if (!this.poolsExisted.has(pool) && this.volumes(pool).length === 0) {
         sh(["virsh", "-c", URI, "pool-destroy", pool]);

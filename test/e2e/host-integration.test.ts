@@ -1,7 +1,8 @@
 /**
  * Host integration on one real guest booted with UEFI: a virtiofs and a 9p
  * share, an ext4 drive that survives down/up, a port forward, and a second NIC
- * with a fixed address on a network rum creates (and removes on destroy).
+ * with a fixed address on a network rum creates (and removes on destroy), and
+ * a snapshot round trip that carries the UEFI variables with the disks.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -118,6 +119,44 @@ script = "cd /mnt/ro && nohup python3 -m http.server 8000 >/dev/null 2>&1 &"
     expect((await rum("down")).code).toBe(0);
     expect((await rum("up", "-d")).code).toBe(0);
     expect(await guest("cat", "/data/file")).toBe("kept");
+  });
+
+  test("UEFI snapshot: save s1, change things, restore s1 → the disks and variables come back", async () => {
+    const sh = (cmd: string) => rum("exec", "--", "sudo", "sh", "-c", cmd);
+    expect((await sh("echo first > /var/tmp/snap-file && sync")).code).toBe(0);
+    expect((await rum("down")).code).toBe(0);
+    const saved = await rum("snapshot", "save", "s1");
+    expect({ code: saved.code, err: saved.code ? saved.stderr : "" }).toEqual({ code: 0, err: "" });
+    const [s1] = JSON.parse((await rum("snapshot", "list", "--json")).stdout);
+    expect(s1.name).toBe("s1");
+    expect(Date.now() - Date.parse(s1.createdAt)).toBeLessThan(60 * 60_000);
+    const copied = s1.volumes.map((v: { volume: string }) => v.volume);
+    console.log(`UEFI snapshot s1: ${copied.join(", ")}`);
+    // Root, the data drive and the UEFI variables file libvirt made in the pool.
+    expect(copied.some((v: string) => v.endsWith("-uefi-vars.fd"))).toBe(true);
+    expect(copied.length).toBe(3);
+    expect((await rum("up", "-d")).code).toBe(0);
+    expect(
+      (await sh("echo second > /var/tmp/snap-file && touch /var/tmp/snap-added && sync")).code,
+    ).toBe(0);
+    expect((await rum("down")).code).toBe(0);
+    const restored = await rum("snapshot", "restore", "s1", "--yes");
+    expect({ code: restored.code, err: restored.code ? restored.stderr : "" }).toEqual({
+      code: 0,
+      err: "",
+    });
+    const up = await rum("up", "-d");
+    expect({ code: up.code, err: up.code ? up.stderr : "" }).toEqual({ code: 0, err: "" });
+    expect(await guest("cat", "/var/tmp/snap-file")).toBe("first");
+    expect(await guest("sh", "-c", "test -e /var/tmp/snap-added && echo there || echo gone")).toBe(
+      "gone",
+    );
+    expect((await rum("exec", "--", "test", "-d", "/sys/firmware/efi")).code).toBe(0);
+    expect(JSON.parse((await rum("status", "--json")).stdout).snapshots[0].name).toBe("s1");
+    expect((await rum("snapshot", "delete", "s1")).code).toBe(0);
+    expect(bed.volumes().filter((v) => v.startsWith("rum-integ-") && v.includes("-snap-"))).toEqual(
+      [],
+    );
   });
 
   test("destroy removes the domain, its volumes and the network rum made", async () => {

@@ -2,7 +2,8 @@
  * What users of Lima, Multipass and vagrant-libvirt rely on, on one real
  * guest: `[cloud_init]` user-data (a #cloud-config from user_data_file, then
  * a #! script), growing the root disk (and refusing to shrink it), and
- * `rum restart`. One guest carries every check: a boot under emulation is slow.
+ * `rum restart`, snapshots and `rum up --json`'s event stream. One guest
+ * carries every check: a boot under emulation is slow.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -12,6 +13,29 @@ import { Bed, guestToml, testImage, virsh, vmHostReady } from "./harness";
 setDefaultTimeout(20 * 60_000);
 const ready = vmHostReady();
 const G = 2 ** 30;
+/** The phases every cold start names (src/events.ts; spec §4, *Event stream*). */
+const COLD_PHASES = [
+  "config",
+  "preflight",
+  "inspect",
+  "keys",
+  "seed",
+  "image",
+  "storage",
+  "pool",
+  "base-volume",
+  "volumes",
+  "seed-volume",
+  "network",
+  "define",
+  "start",
+  "address",
+  "ssh-port",
+  "ssh-login",
+  "cloud-init",
+  "forwards",
+  "watcher",
+];
 
 const CLOUD_CONFIG = `#cloud-config
 write_files:
@@ -59,9 +83,34 @@ describe.skipIf(!ready)("cloud-init user-data, growing disks and restart on one 
 
   let firstFs = 0;
 
-  test("first boot: write_files and runcmd from user_data_file took effect, after rum's own setup", async () => {
-    const r = await rum("up", "-d");
+  test("first boot (rum up --json): every line parses on its own and names every phase", async () => {
+    const r = await rum("up", "-d", "--json");
     expect({ code: r.code, err: r.code ? r.stderr : "" }).toEqual({ code: 0, err: "" });
+    const events = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ended = events.filter((e) => e.event === "phase-end");
+    const started = events.filter((e) => e.event === "phase-start").map((e) => e.phase);
+    // Each start has its end.
+    expect([...started].sort()).toEqual(ended.map((e) => e.phase).sort());
+    for (const p of COLD_PHASES) expect(started).toContain(p);
+    expect(ended.every((e) => e.ok === true && typeof e.durationMs === "number")).toBe(true);
+    const address = ended.find((e) => e.phase === "address")?.address;
+    expect(String(address)).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const result = events.at(-1) as Record<string, unknown> & {
+      ssh: { host: string; user: string };
+    };
+    expect(result).toMatchObject({ event: "result", ok: true, name: "peers", address });
+    expect(result.ssh).toMatchObject({ host: address, user: "rum", port: 22 });
+    console.log(
+      `up --json: ${events.length} lines, ${started.length} phases, ${String(result.totalMs)} ms`,
+    );
+    // The human step lines are still on stderr.
+    expect(r.stderr).toContain("waiting for cloud-init to finish");
+  });
+
+  test("first boot: write_files and runcmd from user_data_file took effect, after rum's own setup", async () => {
     expect(await exec("sudo cat /etc/peer-features.conf")).toBe("from user_data_file\n");
     expect(await exec("stat -c %a /etc/peer-features.conf")).toBe("640\n");
     expect(await exec("cat /var/tmp/user-runcmd")).toBe("root\n");
@@ -146,6 +195,25 @@ describe.skipIf(!ready)("cloud-init user-data, growing disks and restart on one 
     expect(await exec("test -e /var/tmp/after-snapshot && echo there || echo gone")).toBe("gone\n");
     // What was there when the snapshot was taken is there again.
     expect(await exec("cat /var/tmp/user-runcmd")).toBe("root\n");
+  });
+
+  test("snapshots: list --json has each with its time, status --json lists them, delete takes the copy", async () => {
+    const [clean] = JSON.parse((await rum("snapshot", "list", "--json")).stdout);
+    expect(clean.name).toBe("clean");
+    const age = Date.now() - Date.parse(clean.createdAt);
+    expect(age).toBeGreaterThan(0);
+    expect(age).toBeLessThan(60 * 60_000);
+    const s = JSON.parse((await rum("status", "--json")).stdout);
+    expect(s.snapshots.map((x: { name: string }) => x.name)).toEqual(["clean"]);
+    expect((await rum("snapshot", "delete", "clean")).code).toBe(0);
+    expect(JSON.parse((await rum("snapshot", "list", "--json")).stdout)).toEqual([]);
+    expect(bed.volumes().filter((v) => v.includes("-snap-"))).toEqual([]);
+    // One left for destroy to take.
+    expect((await rum("down")).code).toBe(0);
+    expect((await rum("snapshot", "save", "s1")).code).toBe(0);
+    expect(
+      bed.volumes().filter((v) => v.startsWith("rum-peers-") && v.includes("-snap-s1-")).length,
+    ).toBe(1);
   });
 
   test("destroy leaves no domain or volume", async () => {

@@ -36,3 +36,13 @@ export function rumBinary(): string {
   built = path;
   return path;
 }
+
+/** Run the binary in `dir`, its VM state in `dir`/data (never the user's), without a terminal. */
+export function rumIn(dir: string, args: string[]) {
+  const p = Bun.spawnSync([rumBinary(), ...args], {
+    cwd: dir,
+    stdin: "ignore",
+    env: { ...process.env, XDG_DATA_HOME: join(dir, "data"), NO_COLOR: "1" },
+  });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}

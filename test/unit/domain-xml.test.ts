@@ -146,6 +146,18 @@ describe("domainXml content", () => {
     expect(xpath(explicit, "/domain/os/nvram")).toBe("");
   });
 
+  test("UEFI variables in the pool (for snapshots): with the explicit pair and with auto-selection", () => {
+    const nvramPath = "/var/lib/libvirt/images/rum/rum-x-uefi-vars.fd";
+    const loader = { code: "/c.fd", varsTemplate: "/v.fd" };
+    const explicit = domainXml({ ...minimal, firmware: "uefi", uefiLoader: loader, nvramPath });
+    expect(xpath(explicit, "/domain/os/nvram")).toBe(nvramPath);
+    expect(xpath(explicit, "/domain/os/nvram/@template")).toBe("/v.fd");
+    const auto = domainXml({ ...minimal, firmware: "uefi", nvramPath });
+    expect(xpath(auto, "/domain/os/@firmware")).toBe("efi");
+    expect(xpath(auto, "/domain/os/nvram")).toBe(nvramPath);
+    expect(validate(auto).ok).toBe(true);
+  });
+
   test("disks: root vda, drives vdb.. with serials, seed as read-only SATA cdrom", () => {
     const disk = (dev: string) => `/domain/devices/disk[target/@dev='${dev}']`;
     expect(xpath(xml, `${disk("vda")}/source/@volume`)).toBe("rum-min-00000000.qcow2");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rumBinary } from "../support/binary";
+import { rumIn } from "../support/binary";
 
 let tmp = "";
 beforeAll(async () => {
@@ -13,14 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-function rum(...args: string[]) {
-  const p = Bun.spawnSync([rumBinary(), ...args], {
-    cwd: tmp,
-    stdin: "ignore",
-    env: { ...process.env, XDG_DATA_HOME: join(tmp, "data"), NO_COLOR: "1" },
-  });
-  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-}
+const rum = (...args: string[]) => rumIn(tmp, args);
 
 test("up's flags are restart's flags", () => {
   const help = rum("restart", "--help");

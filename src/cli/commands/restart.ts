@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
+import { phase } from "../../events";
 import { log } from "../../log";
 import { down } from "../../vm/down";
-import { loadAndRecord } from "../vm-args";
+import { loadAsPhase, startUpEvents } from "../up-events";
 import { SAID } from "./down";
 import { runUp, upArgs } from "./up";
 
@@ -16,8 +17,13 @@ export default defineCommand({
   args: upArgs,
   async run({ args }) {
     // Loaded once: a config that fails to load stops the restart before the VM goes down.
-    const loaded = await loadAndRecord(args);
-    const outcome = await down(loaded, { timeoutS: DOWN_TIMEOUT_S, connect: args.connect });
+    if (args.json) startUpEvents();
+    const loaded = await loadAsPhase(args);
+    const outcome = await phase(
+      "down",
+      () => down(loaded, { timeoutS: DOWN_TIMEOUT_S, connect: args.connect }),
+      (o) => ({ outcome: o }),
+    );
     log.success(`VM ${loaded.name} ${SAID[outcome]}`);
     return runUp(loaded, args);
   },

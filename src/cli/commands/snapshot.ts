@@ -16,7 +16,10 @@ const yesArg = {
 } as const satisfies ArgsDef;
 
 const save = defineCommand({
-  meta: { name: "save", description: "Copy the stopped VM's root disk and drives as NAME" },
+  meta: {
+    name: "save",
+    description: "Copy the stopped VM's disks and UEFI variables as NAME (refused while it runs)",
+  },
   args: { ...globalArgs, ...connectArg, ...nameArg },
   async run({ args }) {
     const loaded = await loadAndRecord(args);

@@ -23,6 +23,8 @@ function text(s: VmStatus): string {
   }
   if (s.watcher.running) lines.push(`  watcher    PID ${s.watcher.pid} (log ${s.watcher.log})`);
   if (s.volumes.length) lines.push(`  volumes    ${s.volumes.join(", ")}`);
+  for (const snap of s.snapshots)
+    lines.push(`  snapshot   ${snap.name} (${snap.createdAt.slice(0, 19).replace("T", " ")})`);
   lines.push(`  provisioned ${s.provisioned ? "yes" : "no"}`);
   return lines.join("\n");
 }

@@ -6,7 +6,7 @@ import { attachConsole, canAttachConsole } from "../../vm/console";
 import { openVm } from "../../vm/context";
 import { up } from "../../vm/up";
 import { connectArg, globalArgs } from "../args";
-import { loadAndRecord } from "../vm-args";
+import { emitResult, loadAsPhase, startUpEvents } from "../up-events";
 
 /** up's flags; `rum restart` takes the same. */
 export const upArgs = {
@@ -21,6 +21,10 @@ export const upArgs = {
     description:
       "Return once the domain runs, without waiting for SSH, cloud-init and provisioning",
   },
+  json: {
+    type: "boolean",
+    description: "Print each phase's start and end, then the result, as JSON Lines on stdout",
+  },
 } as const;
 
 type UpArgs = {
@@ -29,6 +33,7 @@ type UpArgs = {
   detach?: boolean;
   wait?: boolean;
   connect?: string;
+  json?: boolean;
 };
 
 /** `rum up` on a loaded config: boot, wait, then the console on a TTY without -d. */
@@ -46,7 +51,9 @@ export async function runUp(loaded: LoadedConfig, args: UpArgs): Promise<number>
           }),
         }),
   });
-  if (!args.detach && canAttachConsole()) return attachConsole(openVm(loaded, args.connect));
+  // With --json stdout is the event stream: no console on it.
+  if (args.json) emitResult(loaded, result);
+  else if (!args.detach && canAttachConsole()) return attachConsole(openVm(loaded, args.connect));
   if (result.unchanged) log.info(`nothing to do: ${loaded.name} is running with this config`);
   return 0;
 }
@@ -55,6 +62,7 @@ export default defineCommand({
   meta: { name: "up", description: "Create, boot and wait for the VM (idempotent)" },
   args: upArgs,
   async run({ args }) {
-    return runUp(await loadAndRecord(args), args);
+    if (args.json) startUpEvents();
+    return runUp(await loadAsPhase(args), args);
   },
 });
