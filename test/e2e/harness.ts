@@ -32,9 +32,12 @@ export function vmHostReady(): boolean {
   return ok;
 }
 
-/** Path of the cached test image (built on first use, keyed by its builder's hash). */
-export function testImage(): string {
-  const r = sh(["bash", join(ROOT, "test/e2e/image/build.sh")]);
+/**
+ * Path of the cached test image (built on first use, keyed by its builder's hash):
+ * the x86_64 Debian guest, or with "build-aarch64.sh" the aarch64 DHCP-only one.
+ */
+export function testImage(builder: "build.sh" | "build-aarch64.sh" = "build.sh"): string {
+  const r = sh(["bash", join(ROOT, "test/e2e/image", builder)]);
   if (r.code !== 0) throw new Error(`test image build failed:\n${r.err}`);
   return r.out.trim().split("\n").pop() as string;
 }
