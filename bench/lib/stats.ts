@@ -83,7 +83,7 @@ export function percentile(xs: number[], p: number): number {
 export type LimitVerdict = {
   state: "met" | "missed" | "no verdict";
   reason?: string;
-  /** The judged figure over the limit; < 1 is met. */
+  /** The judged figure over the limit; ≤ 1 is met (Infinity: never reached). */
   ratio: number;
 };
 
@@ -94,7 +94,7 @@ export type LimitVerdict = {
  */
 export function atMost(judged: number, limit: number, n: number, minN: number): LimitVerdict {
   const ratio = judged / limit;
-  if (n === 0 || !Number.isFinite(judged))
+  if (n === 0 || Number.isNaN(judged))
     return { state: "no verdict", reason: "not measured", ratio };
   if (n < minN) return { state: "no verdict", reason: `n = ${n}, fewer than ${minN}`, ratio };
   return { state: judged <= limit ? "met" : "missed", ratio };
