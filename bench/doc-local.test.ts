@@ -76,3 +76,15 @@ test("a reused result is labelled with its own revision and date", () => {
   expect(doc).toContain("rum at abc1234 on 2026-11-30 08:00 UTC");
   expect(localSection(result(), {})).toContain("Measured in this run, rum at abc1234");
 });
+
+test("a watcher not measured (NaN, null after JSON) gives no verdict, never a pass", () => {
+  const v = JSON.parse(
+    JSON.stringify({
+      ...result(),
+      watcher: { ...result().watcher, peakRssBytes: Number.NaN, idle: [] },
+    }),
+  );
+  const r = rows(localSection(v, {}));
+  expect(state(r[2] as string)).toBe("no verdict");
+  expect(state(r[3] as string)).toBe("no verdict");
+});

@@ -48,7 +48,11 @@ export function localSection(v: LocalResult, from: Provenance): string {
     return `${k} ${ms0(median(xs))} (n=${xs.length})`;
   }).join(", ");
   const w = v.watcher;
-  const peak = Math.max(w.peakRssBytes, w.scanRssMaxBytes, ...w.idle.map((s) => s.rssBytes));
+  // A figure not measured is NaN in the script and null once through JSON: never a 0 that passes.
+  const num = (x: number | null) => (typeof x === "number" ? x : Number.NaN);
+  const peak = w.idle.length
+    ? Math.max(num(w.peakRssBytes), num(w.scanRssMaxBytes), ...w.idle.map((s) => num(s.rssBytes)))
+    : Number.NaN;
   const idleS = w.idle.reduce((s, x) => s + x.seconds, 0);
   const worstCpu = w.idle.length ? Math.max(...w.idle.map((s) => s.treeCpuPct)) : Number.NaN;
   const ownCpu = w.idle.length ? Math.max(...w.idle.map((s) => s.cpuPct)) : Number.NaN;

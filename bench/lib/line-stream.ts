@@ -63,12 +63,17 @@ export class LineStream {
     }
   }
 
-  /** Closes stdin (a guest program reading it then ends) and stops the local process. */
+  /**
+   * Closes stdin, so a guest program reading it ends by itself, and waits a
+   * little for that; without stdin (or past the wait) stops the local process.
+   */
   async stop(): Promise<void> {
+    const sink = this.child.stdin as import("bun").FileSink | undefined;
     try {
-      (this.child.stdin as import("bun").FileSink | undefined)?.end();
+      sink?.end();
     } catch {}
-    const done = await Promise.race([this.exited, Bun.sleep(3000).then(() => null)]);
+    const waitMs = sink ? 3000 : 0;
+    const done = await Promise.race([this.exited, Bun.sleep(waitMs).then(() => null)]);
     if (done === null) this.child.kill();
     await this.exited;
   }
