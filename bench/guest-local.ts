@@ -18,7 +18,7 @@ import type { LocalResult } from "./lib/local-result";
 import { GAP_MS, installInotifyTools, timeWrites } from "./lib/local-writes";
 import { must, run } from "./lib/proc";
 import { clockTicksPerS } from "./lib/proc-stat";
-import { ContentionLog } from "./lib/quiet";
+import { ContentionLog, libvirtEpoch } from "./lib/quiet";
 import { rumDestroy, rumProject } from "./rum-vm";
 
 const cycles = Number(process.argv[2] ?? 25);
@@ -92,6 +92,7 @@ const step = async (what: string, fn: () => Promise<void>) => {
   }
 };
 
+const epoch = await libvirtEpoch();
 try {
   await contention.check();
   await must([...RUM, "up", "-d"], p);
@@ -123,6 +124,9 @@ try {
 } finally {
   await contention.check();
   result.contention = [...contention.seen];
+  // A restarted libvirtd or dnsmasq takes the guest's tap off the bridge (see lib/quiet.ts).
+  const after = await libvirtEpoch();
+  if (after !== epoch) result.errors.push(`disturbed: ${epoch} before, ${after} after`);
   try {
     await cleanup();
   } catch (e) {
