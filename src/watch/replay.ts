@@ -14,10 +14,8 @@
  *   host wrote meanwhile can be lost).
  * A rename arrives as the old name's delete and the new name's touch.
  *
- * virtiofs by default caches names in the guest for about a second, so right after
- * a change the guest may still see a deleted name (or not yet a new one); rum runs
- * an inotify mount's virtiofsd with cache=none (src/domain/devices.ts), and this
- * retry is the safety net for what is left (e.g. a name still in use). A record whose
+ * virtiofs caches names in the guest for about a second, so right after a change
+ * the guest may still see a deleted name (or not yet a new one). A record whose
  * name is not yet as the host says is retried every 0.2 s for 2 s, without holding
  * up the records behind it.
  */
