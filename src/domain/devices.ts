@@ -64,8 +64,6 @@ function mount(m: MountSpec): XmlElement {
   const virtiofs = m.type === "virtiofs";
   return el("filesystem", { type: "mount", accessmode: "passthrough" }, [
     el("driver", { type: virtiofs ? "virtiofs" : "path" }),
-    // 9p has no such setting: mounted without cache= the guest keeps no unused names.
-    virtiofs && m.uncached === true && el("binary", {}, [el("cache", { mode: "none" })]),
     el("source", { dir: m.hostPath }),
     el("target", { dir: m.tag }),
     hostEnforcesReadonly(m) && el("readonly"),

@@ -47,7 +47,7 @@ function nics(out: string[], before: NicSpec[], after: NicSpec[]): void {
 }
 
 function mountValue(m: MountSpec): string {
-  return `${m.type} ${m.hostPath} ${m.readonly ? "ro" : "rw"}${m.uncached ? " uncached" : ""}`;
+  return `${m.type} ${m.hostPath} ${m.readonly ? "ro" : "rw"}`;
 }
 
 function firmware(out: string[], before: DomainSpec, after: DomainSpec): void {

@@ -23,12 +23,6 @@ export interface MountSpec {
   hostPath: string;
   readonly: boolean;
   type: "virtiofs" | "9p";
-  /**
-   * virtiofs only: virtiofsd's cache=none, so the guest keeps no names or
-   * attributes and every lookup asks the host (for `inotify = true` mounts,
-   * whose replays must see a host change at once). Absent = virtiofsd's default.
-   */
-  uncached?: boolean;
 }
 
 /** rum's ownership mark, kept in the domain's <metadata>. */

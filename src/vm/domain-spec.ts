@@ -53,7 +53,6 @@ export function domainSpec(vm: Vm, seedVolume: string, mounts: ResolvedMount[]):
       hostPath: m.hostPath,
       readonly: m.readonly,
       type: m.type,
-      ...(m.inotify && m.type === "virtiofs" ? { uncached: true } : {}),
     })),
     serialLogPath: serialLogPath(vm),
     metadata: { configPath: path, configHash: hash, vmName: name, version },

@@ -18,8 +18,6 @@ export interface ResolvedMount {
   readonly: boolean;
   type: "virtiofs" | "9p";
   default: boolean;
-  /** Host changes are replayed in the guest (the watcher), so the guest must not cache names. */
-  inotify: boolean;
 }
 
 const VIRTIOFSD = ["/usr/lib/qemu/virtiofsd", "/usr/libexec/virtiofsd", "/usr/lib/virtiofsd"];
@@ -48,7 +46,6 @@ export function resolveMounts(vm: Vm): ResolvedMount[] {
       readonly: m.readonly,
       type: m.type ?? (virtiofs ? "virtiofs" : "9p"),
       default: m.default,
-      inotify: m.inotify,
     }),
   );
   if (!vm.virsh.uri.endsWith("/session")) {

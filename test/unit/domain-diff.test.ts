@@ -87,12 +87,6 @@ describe("diffDomains", () => {
       mounts: [{ ...(base.mounts[0] as DomainSpec["mounts"][0]), readonly: true }],
     };
     expect(diffDomains(base, ro)).toEqual(["mounts (changed src)"]);
-    // inotify turned on: virtiofsd's cache mode changes only with a restart.
-    const uncached = {
-      ...base,
-      mounts: [{ ...(base.mounts[0] as DomainSpec["mounts"][0]), uncached: true }],
-    };
-    expect(diffDomains(base, uncached)).toEqual(["mounts (changed src)"]);
     const nine = { tag: "x", hostPath: "/x", readonly: false, type: "9p" as const };
     expect(diffDomains(base, { ...base, mounts: [nine] })).toEqual([
       "mounts (added x; removed src)",

@@ -67,13 +67,7 @@ const full: DomainSpec = {
     { mac: macFor("rum-dev-1a2b3c4d", 1), source: { bridge: "br0" } },
   ],
   mounts: [
-    {
-      tag: "project",
-      hostPath: "/home/u/project",
-      readonly: false,
-      type: "virtiofs",
-      uncached: true,
-    },
+    { tag: "project", hostPath: "/home/u/project", readonly: false, type: "virtiofs" },
     { tag: "docs", hostPath: "/usr/share/doc", readonly: true, type: "virtiofs" },
     { tag: "nine", hostPath: "/srv/shared", readonly: true, type: "9p" },
   ],
@@ -178,17 +172,6 @@ describe("domainXml content", () => {
     expect(xpath(xml, `${fs("nine")}/@accessmode`)).toBe("passthrough");
     expect(count(xml, `${fs("nine")}/readonly`)).toBe(1);
     expect(full.mounts.map(hostEnforcesReadonly)).toEqual([false, false, true]);
-  });
-
-  test("an inotify mount's virtiofsd caches nothing in the guest; other mounts keep the default", () => {
-    const fs = (tag: string) => `/domain/devices/filesystem[target/@dir='${tag}']`;
-    expect(xpath(xml, `${fs("project")}/binary/cache/@mode`)).toBe("none");
-    expect(count(xml, `${fs("docs")}/binary`)).toBe(0);
-    const nine = domainXml({
-      ...minimal,
-      mounts: [{ ...(full.mounts[2] as DomainSpec["mounts"][0]), uncached: true }],
-    });
-    expect(count(nine, "/domain/devices/filesystem/binary")).toBe(0);
   });
 
   test("serial log, console, guest agent, rng, balloon", () => {
