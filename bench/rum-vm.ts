@@ -32,13 +32,21 @@ export type Warm = {
   noopBaseline: number[];
 };
 
-/** A private HOME with the bench rum.toml named `name`; returns how to run rum in it. */
-export function rumProject(work: string, image: string, name = "bench"): RunOptions {
+/**
+ * A private HOME with the bench rum.toml named `name`; returns how to run rum in it.
+ * `more.network` adds keys to [network], `more.extra` whole tables at the end.
+ */
+export function rumProject(
+  work: string,
+  image: string,
+  name = "bench",
+  more: { network?: string; extra?: string } = {},
+): RunOptions {
   const home = join(work, name);
   mkdirSync(home, { recursive: true });
   writeFileSync(
     join(home, "rum.toml"),
-    `name = "${name}"\n[image]\nbase = "${image}"\n[resources]\ncpus = 2\nmemory_mb = 1024\ndisk = "4G"\n[network]\nip_wait_timeout_s = 900\n[advanced]\ndomain_type = "qemu"\n`,
+    `name = "${name}"\n[image]\nbase = "${image}"\n[resources]\ncpus = 2\nmemory_mb = 1024\ndisk = "4G"\n[network]\nip_wait_timeout_s = 900\n${more.network ?? ""}[advanced]\ndomain_type = "qemu"\n${more.extra ?? ""}`,
   );
   const env = {
     ...process.env,

@@ -5,12 +5,15 @@
  * printing JSON, so it can be run alone too.
  *   BENCH_ROUNDS=n            VM rounds (default 3; fewer give no verdicts)
  *   BENCH_VM_JSON=file        rewrite the doc from a kept VM result instead of booting
+ *   BENCH_LOCAL_JSON=file     the same for the guest-local part (bench/guest-local.ts)
  */
 import { cpus, totalmem } from "node:os";
 import { resolve } from "pathe";
+import { localSection } from "./doc-local";
 import { vmSection } from "./doc-vm";
 import type { Download } from "./download";
 import type { Iso } from "./iso";
+import type { LocalResult } from "./lib/local-result";
 import type { VmResult } from "./lib/vm-result";
 import type { Startup } from "./startup";
 
@@ -31,6 +34,14 @@ const kept = keptPath ? ((await Bun.file(keptPath).json()) as VmResult) : null;
 if (kept && kept.schema !== 2) {
   console.error(
     `${keptPath}: a VM result of an older bench (no rounds per contender); run the VM part again`,
+  );
+  process.exit(1);
+}
+const keptLocalPath = process.env.BENCH_LOCAL_JSON;
+const keptLocal = keptLocalPath ? ((await Bun.file(keptLocalPath).json()) as LocalResult) : null;
+if (keptLocal && keptLocal.schema !== 1) {
+  console.error(
+    `${keptLocalPath}: not a guest-local result of this bench; run bench/guest-local.ts again`,
   );
   process.exit(1);
 }
@@ -59,6 +70,15 @@ async function vmResult(): Promise<VmResult | null> {
   return v;
 }
 const vm = await vmResult();
+// After the VM part, on the same quiet host: one guest, its watcher and forwards.
+async function localResult(): Promise<LocalResult | null> {
+  if (keptLocal) return keptLocal;
+  if (!canRunVms) return null;
+  const l = await json<LocalResult>(["bun", "bench/guest-local.ts"]);
+  await Bun.write(resolve(root, "dist/bench-local.json"), JSON.stringify(l, null, 2));
+  return l;
+}
+const local = await localResult();
 const size = Bun.file(resolve(root, "dist/rum")).size;
 const rev = (await Bun.$`git -C ${root} rev-parse --short HEAD`.nothrow().quiet().text()).trim();
 
@@ -95,6 +115,8 @@ then \`sha256sum\` for the same file from the same loopback server, ${download.r
 page cache warm (bench/download.ts). \`bun run bench:quick\` (bench/quick.ts) runs a short form
 of these in CI and fails on a regression past the limits in bench/quick-limits.ts.
 
-${vm ? vmSection(vm, keptPath ? { reusedFrom: keptPath } : {}) : "VM benchmarks were skipped: libvirt is not reachable on this host."}`;
+${vm ? vmSection(vm, keptPath ? { reusedFrom: keptPath } : {}) : "VM benchmarks were skipped: libvirt is not reachable on this host."}
+
+${local ? localSection(local, keptLocalPath ? { reusedFrom: keptLocalPath } : {}) : "The guest-local benchmark (issue #19) was skipped: libvirt is not reachable on this host."}`;
 await Bun.write(resolve(root, "docs/benchmarks.md"), doc);
 console.log(doc);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { median, overlaps, verdict } from "./stats";
+import { atMost, median, overlaps, percentile, verdict } from "./stats";
 
 describe("verdict", () => {
   test("met only when rum's worst round is within target × the baseline's median", () => {
@@ -40,4 +40,23 @@ test("median of an even count is the mean of the middle two", () => {
 test("overlaps compares min–max ranges", () => {
   expect(overlaps([1, 3], [2, 4])).toBe(true);
   expect(overlaps([1, 2], [3, 4])).toBe(false);
+});
+
+test("percentile is nearest-rank: p50 of 1..100 is 50, p95 is 95, p100 the max", () => {
+  const xs = Array.from({ length: 100 }, (_, i) => 100 - i);
+  expect(percentile(xs, 50)).toBe(50);
+  expect(percentile(xs, 95)).toBe(95);
+  expect(percentile(xs, 100)).toBe(100);
+  expect(percentile([7], 95)).toBe(7);
+  expect(percentile([], 50)).toBeNaN();
+});
+
+test("atMost: met at the limit, missed past it, no verdict on too few samples", () => {
+  expect(atMost(2000, 2000, 5, 5)).toMatchObject({ state: "met", ratio: 1 });
+  expect(atMost(2000.1, 2000, 5, 5).state).toBe("missed");
+  expect(atMost(100, 2000, 4, 5)).toMatchObject({
+    state: "no verdict",
+    reason: "n = 4, fewer than 5",
+  });
+  expect(atMost(Number.NaN, 2000, 0, 5)).toMatchObject({ state: "no verdict" });
 });

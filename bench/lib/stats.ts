@@ -71,3 +71,31 @@ export function overlaps(a: number[], b: number[]): boolean {
   const B = spread(b);
   return A.min <= B.max && B.min <= A.max;
 }
+
+/** The nearest-rank percentile (p in 0–100): a value that was measured, never interpolated. */
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * s.length));
+  return s[rank - 1] as number;
+}
+
+export type LimitVerdict = {
+  state: "met" | "missed" | "no verdict";
+  reason?: string;
+  /** The judged figure over the limit; ≤ 1 is met (Infinity: never reached). */
+  ratio: number;
+};
+
+/**
+ * The rule for an absolute target ("≤ 2 s"): `judged` is the figure the target
+ * names, taken from the whole sample (its worst value, or the stated percentile),
+ * never a lucky subset; fewer than `minN` samples give no verdict.
+ */
+export function atMost(judged: number, limit: number, n: number, minN: number): LimitVerdict {
+  const ratio = judged / limit;
+  if (n === 0 || Number.isNaN(judged))
+    return { state: "no verdict", reason: "not measured", ratio };
+  if (n < minN) return { state: "no verdict", reason: `n = ${n}, fewer than ${minN}`, ratio };
+  return { state: judged <= limit ? "met" : "missed", ratio };
+}

@@ -75,6 +75,21 @@ describe("ChangeQueue", () => {
     q.close();
   });
 
+  test("a name waiting out a delete's quiet time does not hold up other names", async () => {
+    const states = new Map<string, PathState>();
+    const { q, emitted, clock } = queue(states);
+    q.add("gone");
+    q.flush();
+    clock.now = 100;
+    q.add("gone"); // the guest's mkdir+rmdir echo: waits until 500
+    q.flush();
+    states.set("new", file(4n));
+    q.add("new");
+    await Bun.sleep(60); // the window (20 ms), far less than the quiet time
+    expect(emitted.at(-1)).toEqual([{ op: "touch", path: "new", mtimeNs: 4n, dir: false }]);
+    q.close();
+  });
+
   test("a file recreated on the host after the quiet time is replayed", () => {
     const states = new Map<string, PathState>();
     const { q, clock } = queue(states);
