@@ -97,11 +97,18 @@ describe("replay script retries", () => {
       ),
     );
     await child.stdin.flush();
-    await Bun.sleep(150);
-    expect(statSync(other, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    // Polled, not slept: a loaded CI host may take a while to start bash. "other"
+    // must land while "late" still waits (its retry window is 2 s).
+    const landed = async (f: string, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await Bun.sleep(20)) {
+        if (existsSync(f) && statSync(f, { bigint: true }).mtimeNs === mtimeNs) return true;
+      }
+      return false;
+    };
+    expect(await landed(other, 1500)).toBe(true);
+    expect(existsSync(late)).toBe(false);
     writeFileSync(late, "l"); // as a guest whose name cache caught up would see it
-    await Bun.sleep(600);
-    expect(statSync(late, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    expect(await landed(late, 3000)).toBe(true);
     await child.stdin.end();
     expect(await child.exited).toBe(0);
   });
