@@ -83,8 +83,12 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect(usage.stdout).toContain("Total devices 2");
     // Mounted by UUID with nofail, so they come back on every boot.
     const fstab = (await rum("exec", "--", "cat", "/etc/fstab")).stdout;
-    expect(fstab).toMatch(/^UUID=\S+\s+\/srv\/xfs\s+xfs\s+defaults,nofail/m);
-    expect(fstab).toMatch(/^UUID=\S+\s+\/srv\/btrfs\s+btrfs\s+defaults,nofail/m);
+    expect(fstab).toMatch(
+      /^UUID=\S+\s+\/srv\/xfs\s+xfs\s+defaults,nofail,x-systemd.device-timeout=10min\s/m,
+    );
+    expect(fstab).toMatch(
+      /^UUID=\S+\s+\/srv\/btrfs\s+btrfs\s+defaults,nofail,x-systemd.device-timeout=10min\s/m,
+    );
     // Written by the guest user without sudo: the filesystems rum made are theirs.
     const write = "echo on-xfs > /srv/xfs/kept && echo on-btrfs > /srv/btrfs/kept && sync";
     expect((await rum("exec", "--", "sh", "-c", write)).code).toBe(0);
