@@ -4,6 +4,7 @@
  * `qemu+ssh://` URI.
  */
 import { ExitCode, RumError } from "../errors";
+import { hostArpTable, readsHostArp } from "./arp";
 import { hostFixCommand } from "./fix-hint";
 import { ProcessError, type RunOptions, type RunResult, run } from "./proc";
 import { isRemoteUri } from "./uri";
@@ -177,6 +178,7 @@ export class Virsh {
 
   /** Addresses from the host's ARP table (bridged NICs have no libvirt lease). */
   async arpAddresses(name: string): Promise<{ mac: string; ip: string }[]> {
+    if (readsHostArp(this.uri)) return hostArpTable();
     const out = await this.lookup(["domifaddr", name, "--source", "arp"]).catch(() => null);
     return parseArp(out ?? "");
   }

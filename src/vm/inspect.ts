@@ -4,6 +4,7 @@
  * One connection instead of one per question is most of `rum status`'s time.
  */
 import { type NicRef, pickAddress } from "../guest/address";
+import { hostArpTable, readsHostArp } from "../host/arp";
 import { capacity, POOL, parseVolumeList } from "../host/pool";
 import { type BatchAnswer, newestFirst, parseArp } from "../host/virsh";
 import type { Vm } from "./context";
@@ -41,12 +42,14 @@ export function nicRefs(vm: Vm): NicRef[] {
 export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspection> {
   const refs = nicRefs(vm);
   const leaseNics = wants.addresses ? refs.filter((r) => r.network) : [];
+  // A local host's ARP table is read directly (host/arp.ts says why).
+  const askArp = wants.addresses && !readsHostArp(vm.virsh.uri);
   // Asked even when the domain turns out absent or off: a second virsh
   // process would cost more than these answers from the open connection.
   const questions = [
     ...domainQueries(vm),
     ...leaseNics.map((r) => ["net-dhcp-leases", r.network as string, "--mac", r.mac]),
-    ...(wants.addresses ? [["domifaddr", vm.domain, "--source", "arp"]] : []),
+    ...(askArp ? [["domifaddr", vm.domain, "--source", "arp"]] : []),
     ...(wants.volumes ? [["vol-list", "--pool", POOL]] : []),
     ...(wants.capacities ?? []).map((v) => ["vol-info", "--pool", POOL, v, "--bytes"]),
   ];
@@ -54,7 +57,7 @@ export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspe
   const domain = ownedFrom(vm, answers[0], answers[1]);
   const rest = answers.slice(2);
   const leaseAnswers = rest.splice(0, leaseNics.length);
-  const arpAnswer = wants.addresses ? rest.shift() : undefined;
+  const arpAnswer = askArp ? rest.shift() : undefined;
   const volAnswer = wants.volumes ? rest.shift() : undefined;
   const capacities = Object.fromEntries(
     (wants.capacities ?? []).map((v, i) => [v, capacity(vm.virsh.found(rest[i] as BatchAnswer))]),
@@ -63,7 +66,7 @@ export async function inspectVm(vm: Vm, wants: InspectWants = {}): Promise<Inspe
   if (!domain) return { domain, addresses: noAddresses, volumes: [], capacities };
   // A failed side question (no pool yet, no ARP entry) is "nothing known", as before.
   const text = (a: BatchAnswer | undefined) => (a?.ok ? a.stdout : "");
-  const arp = parseArp(text(arpAnswer));
+  const arp = askArp ? parseArp(text(arpAnswer)) : wants.addresses ? hostArpTable() : [];
   const addresses =
     domain.state === "running" && wants.addresses
       ? refs.map((r) => {

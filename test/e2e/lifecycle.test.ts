@@ -1,62 +1,49 @@
 /**
  * One real guest through its whole life, driving the compiled binary:
- * download → first boot (seed from rum's own ISO writer) → ready → exec/cp/ssh →
+ * download → first boot (seed from rum's own ISO writer) → ready → xfs and
+ * btrfs drives → SSH over a bridged NIC (`[ssh] interface`) → exec/cp/ssh →
  * changed config refused while running → down (ACPI) → up (same disk, change
- * applied, provisioning semantics) → four more down/up cycles → pinning →
- * destroy leaves nothing.
+ * applied, provisioning semantics) → three more down/up cycles → one with
+ * `wait_for_ip = false` → pinning → destroy leaves nothing.
  * Several behaviours share each boot because a boot under emulation is slow.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "pathe";
+import { tcpOpen } from "../../src/guest/address";
+import { present } from "../support/precondition";
 import { Bed, testImage, URI, vmHostReady } from "./harness";
+import { guestAddresses, type LifeConfig, lifeConfig, makeBridge } from "./lifecycle-config";
 
 setDefaultTimeout(20 * 60_000);
 const ready = vmHostReady();
 
-function config(url: string, sha256: string, cpus: number): string {
-  return `name = "life"
-[image]
-base = "${url}"
-sha256 = "${sha256}"
-[resources]
-cpus = ${cpus}
-memory_mb = 1024
-disk = "4G"
-[network]
-ip_wait_timeout_s = 900
-[user]
-name = "dev"
-groups = ["adm"]
-[advanced]
-domain_type = "qemu"
-autologin = true
-[provision.system]
-script = """
-echo "system provisioning ran"
-echo run >> /var/tmp/system-runs
-"""
-[provision.boot]
-script = "echo boot >> /var/tmp/boot-runs"
-`;
-}
-
 describe.skipIf(!ready)("a guest's whole life through rum", () => {
   const bed = new Bed();
   let dir = "";
-  let url = "";
-  let sha256 = "";
+  let base: LifeConfig;
+  let dropBridge = () => {};
   const rum = (...args: string[]) => bed.rum(args, { cwd: dir });
+  const config = (more: Partial<LifeConfig>) => lifeConfig({ ...base, ...more });
 
   beforeAll(async () => {
-    ({ url, sha256 } = await bed.serveImage(testImage()));
-    dir = bed.project("life", config(url, sha256, 2));
+    const { url, sha256 } = await bed.serveImage(testImage());
+    const made = await makeBridge();
+    dropBridge = made.drop;
+    base = { url, sha256, bridge: made.bridge, cpus: 2 };
+    dir = bed.project("life", config({}));
   });
-  afterAll(() => bed.cleanup());
+  afterAll(async () => {
+    await bed.cleanup();
+    dropBridge();
+  });
 
   test("rum up -d downloads (verified), starts the default network, boots and waits until ready", async () => {
     // An inactive `default` network (as after a fresh libvirt install) is started by rum up.
-    Bun.spawnSync(["virsh", "-c", URI, "net-destroy", "default"]);
+    // Stopping it cuts every running guest on it off its bridge for good: only on a quiet host.
+    const others = Bun.spawnSync(["virsh", "-c", URI, "list", "--name"]).stdout.toString().trim();
+    if (present(`a host where no guest runs (running: ${others})`, others === ""))
+      Bun.spawnSync(["virsh", "-c", URI, "net-destroy", "default"]);
     const r = await rum("up", "-d");
     const net = Bun.spawnSync(["virsh", "-c", URI, "net-info", "default"]).stdout.toString();
     expect(net).toMatch(/Active:\s+yes/);
@@ -85,6 +72,28 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect(getty.stdout).toContain("--autologin dev");
   });
 
+  test("[[fs.xfs]] and [[fs.btrfs]] (raid1 over two drives) are formatted and mounted, the user's", async () => {
+    const fstype = async (target: string) =>
+      (await rum("exec", "--", "findmnt", "-no", "FSTYPE", target)).stdout.trim();
+    expect(await fstype("/srv/xfs")).toBe("xfs");
+    expect(await fstype("/srv/btrfs")).toBe("btrfs");
+    const df = await rum("exec", "--", "sudo", "btrfs", "filesystem", "df", "/srv/btrfs");
+    expect(df.stdout).toMatch(/^Data, RAID1/m);
+    const usage = await rum("exec", "--", "sudo", "btrfs", "filesystem", "show", "/srv/btrfs");
+    expect(usage.stdout).toContain("Total devices 2");
+    // Mounted by UUID with nofail, so they come back on every boot.
+    const fstab = (await rum("exec", "--", "cat", "/etc/fstab")).stdout;
+    expect(fstab).toMatch(
+      /^UUID=\S+\s+\/srv\/xfs\s+xfs\s+defaults,nofail,x-systemd.device-timeout=10min\s/m,
+    );
+    expect(fstab).toMatch(
+      /^UUID=\S+\s+\/srv\/btrfs\s+btrfs\s+defaults,nofail,x-systemd.device-timeout=10min\s/m,
+    );
+    // Written by the guest user without sudo: the filesystems rum made are theirs.
+    const write = "echo on-xfs > /srv/xfs/kept && echo on-btrfs > /srv/btrfs/kept && sync";
+    expect((await rum("exec", "--", "sh", "-c", write)).code).toBe(0);
+  });
+
   test("status --json shows it running with an address", async () => {
     const r = await rum("status", "--json");
     expect(r.code).toBe(0);
@@ -99,6 +108,31 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
       state: "running",
       config: s.config,
     });
+  });
+
+  test("[ssh] interface: SSH goes over the NIC on that bridge; the NIC on virbr0 has the default network's lease", async () => {
+    const s = JSON.parse((await rum("status", "--json")).stdout);
+    expect(s.interfaces.map((i: { bridge?: string }) => i.bridge)).toEqual([
+      undefined,
+      "virbr0",
+      base.bridge,
+    ]);
+    const [nat, onVirbr0, onBridge] = s.interfaces as { mac: string; ip: string | null }[];
+    // The bridged NIC's address comes from the host's ARP table, not a lease.
+    expect(onBridge?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(s.ssh.address).toBe(onBridge?.ip);
+    expect(s.ssh.address).not.toBe(nat?.ip);
+    // The guest's own view: the SSH server address is the one on the bridged NIC.
+    const conn = (await rum("exec", "--", "sh", "-c", "echo $SSH_CONNECTION")).stdout.split(" ");
+    expect(conn[2]).toBe(s.ssh.address);
+    const nics = guestAddresses((await rum("exec", "--", "ip", "-j", "addr")).stdout);
+    expect(nics.find((n) => n.mac === onBridge?.mac)?.ipv4).toEqual([s.ssh.address]);
+    const virbr0Ip = nics.find((n) => n.mac === onVirbr0?.mac)?.ipv4[0] ?? "";
+    expect(virbr0Ip).toMatch(/^192\.168\.122\./);
+    const leases = Bun.spawnSync(["virsh", "-c", URI, "net-dhcp-leases", "default"]);
+    expect(leases.stdout.toString()).toMatch(
+      new RegExp(`${onVirbr0?.mac}\\s+ipv4\\s+${virbr0Ip.replaceAll(".", "\\.")}/`, "i"),
+    );
   });
 
   test("a second rum up is a no-op", async () => {
@@ -152,7 +186,7 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
   });
 
   test("a changed config is refused while running, naming the setting", async () => {
-    writeFileSync(join(dir, "rum.toml"), config(url, sha256, 1));
+    writeFileSync(join(dir, "rum.toml"), config({ cpus: 1 }));
     const r = await rum("up", "-d");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("resources.cpus");
@@ -175,10 +209,13 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect((await rum("exec", "--", "nproc")).stdout.trim()).toBe("1");
     expect((await rum("exec", "--", "cat", "/var/tmp/system-runs")).stdout).toBe("run\n");
     expect((await rum("exec", "--", "cat", "/var/tmp/boot-runs")).stdout).toBe("boot\nboot\n");
+    // Mounted again from fstab, not formatted again.
+    const kept = await rum("exec", "--", "cat", "/srv/xfs/kept", "/srv/btrfs/kept");
+    expect(kept.stdout).toBe("on-xfs\non-btrfs\n");
   });
 
-  test("four more down/up cycles in a row, a file each: all five files last", async () => {
-    for (let i = 2; i <= 5; i++) {
+  test("three more down/up cycles in a row, a file each", async () => {
+    for (let i = 2; i <= 4; i++) {
       const w = await rum("exec", "--", "sh", "-c", `echo ${i} > /var/tmp/cycle-${i} && sync`);
       expect(w.code).toBe(0);
       expect((await rum("down")).code).toBe(0);
@@ -189,8 +226,32 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
         err: "",
       });
     }
-    const r = await rum("exec", "--", "sh", "-c", "cat /var/tmp/marker /var/tmp/cycle-*");
-    expect(r.stdout).toBe("persisted\n2\n3\n4\n5\n");
+  });
+
+  test("[network] wait_for_ip = false: up returns once the domain runs, before SSH; the next up waits", async () => {
+    expect((await rum("exec", "--", "sh", "-c", "echo 5 > /var/tmp/cycle-5 && sync")).code).toBe(0);
+    expect((await rum("down")).code).toBe(0);
+    writeFileSync(join(dir, "rum.toml"), config({ cpus: 1, waitForIp: false }));
+    const t0 = performance.now();
+    const r = await rum("up", "-d");
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`[lifecycle] rum up with wait_for_ip = false returned in ${seconds.toFixed(1)} s`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("waiting for");
+    expect(r.stderr).not.toContain("is ready at");
+    // The guest is still booting: nothing listens on port 22 at any address it may get.
+    const s = JSON.parse((await rum("status", "--json")).stdout);
+    expect(s.state).toBe("running");
+    const addresses = (s.interfaces as { ip: string | null }[]).flatMap((i) => i.ip ?? []);
+    for (const ip of addresses) expect(await tcpOpen(ip, 22)).toBe(false);
+    // With the key back to its default, `rum up` waits for the same boot to be ready.
+    writeFileSync(join(dir, "rum.toml"), config({ cpus: 1 }));
+    const ready = await rum("up", "-d");
+    expect({ code: ready.code, err: ready.code ? ready.stderr : "" }).toEqual({ code: 0, err: "" });
+    const files = await rum("exec", "--", "sh", "-c", "cat /var/tmp/marker /var/tmp/cycle-*");
+    expect(files.stdout).toBe("persisted\n2\n3\n4\n5\n");
+    const kept = await rum("exec", "--", "cat", "/srv/xfs/kept", "/srv/btrfs/kept");
+    expect(kept.stdout).toBe("on-xfs\non-btrfs\n");
   });
 
   test("a changed guest host key is refused (pinning is real)", async () => {

@@ -320,7 +320,7 @@ blkid -p -s TYPE -o value ${used}
           expect(log).toContain("zpool is missing from this image (install zfsutils-linux in it)");
         const fstab = (await box.read("/etc/fstab")) ?? "";
         expect(fstab).toMatch(
-          /^# host fstab\nUUID=[0-9a-f-]{36}\t\/mnt\/data\\040one\text4\tdefaults,nofail\t0\t2\n/,
+          /^# host fstab\nUUID=[0-9a-f-]{36}\t\/mnt\/data\\040one\text4\tdefaults,nofail,x-systemd.device-timeout=10min\t0\t2\n/,
         );
         expect(fstab.match(/UUID=/g)?.length).toBe(Bun.which("mkfs.xfs") ? 2 : 1);
       },

@@ -50,13 +50,18 @@ make_fs() {
 }
 
 # mount_fs DEV TARGET FSTAB_TARGET TYPE PASS FRESH: fstab line by UUID, then mount.
+# The device timeout: systemd gives up on a mount whose device is not ready
+# within 90 s and, with nofail, never retries it that boot. Under emulation on
+# a busy host udev alone took ~90 s for a btrfs pair (it loads the module and
+# waits for every member), so a later boot came up without the filesystem.
 mount_fs() {
   local uuid
   udevadm settle
   uuid=$(blkid -p -s UUID -o value "$1")
   [ -n "$uuid" ] || { say "no UUID on $1"; return 1; }
   grep -q "^UUID=\${uuid}[[:space:]]" /etc/fstab ||
-    printf 'UUID=%s\\t%s\\t%s\\tdefaults,nofail\\t0\\t%s\\n' "$uuid" "$3" "$4" "$5" >>/etc/fstab
+    printf 'UUID=%s\\t%s\\t%s\\tdefaults,nofail,x-systemd.device-timeout=10min\\t0\\t%s\\n' \\
+      "$uuid" "$3" "$4" "$5" >>/etc/fstab
   mkdir -p "$2"
   mountpoint -q "$2" || mount "$2" || { say "could not mount $2"; return 1; }
   # A filesystem rum just made belongs to the VM's user, like the rest of their workspace.
