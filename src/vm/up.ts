@@ -125,7 +125,10 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
       // A `virsh start` cut short (Ctrl-C) leaves QEMU with its CPUs stopped;
       // waiting for an address from it would last until the timeout.
       log.info(`VM ${vm.loaded.name} is paused: resuming it`);
-      await vm.virsh.run(["resume", vm.domain]);
+      await vm.virsh.run(["resume", vm.domain]).catch(async (e) => {
+        // libvirtd may finish that start itself and run the CPUs before we ask.
+        if ((await vm.virsh.domState(vm.domain)) !== "running") throw e;
+      });
     } else log.info(`VM ${vm.loaded.name} is already ${existing.state}`);
     const wasReady = Boolean((await readState(vm.stateDir)).firstBootDone);
     const address = opts.noWait

@@ -232,10 +232,11 @@ echo done >> /var/tmp/system-done
     );
     expect(await r.exited).toBeNull();
     await nothingHalfMade();
-    // libvirt left QEMU with its CPUs stopped; the next rum up resumes it.
+    // libvirt may leave QEMU with its CPUs stopped (the next rum up resumes it),
+    // or finish the start on its own a moment later: both are recoverable.
     const state = JSON.parse((await rum("status", "--json")).stdout).state;
     console.log(`[interruptions] after the interrupted start, libvirt says: ${state}`);
-    expect(state).toBe("paused");
+    expect(["paused", "running"]).toContain(state);
   });
 
   test("during the boot wait (SIGINT): the guest keeps booting", async () => {
