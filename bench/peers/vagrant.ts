@@ -95,6 +95,7 @@ function vagrantfile(key: string, seed: string): string {
     l.machine_type = "q35"
     l.management_network_name = "default"
     l.management_network_address = "192.168.122.0/24"
+    l.management_network_keep = true # else vagrant destroy undefines libvirt's default network
     l.storage :file, :device => :cdrom, :bus => "sata", :dev => "sda", :path => "${seed}"
   end
 end
