@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { ensureVmKeys, type VmKeys } from "../../src/guest/keys";
-import { isMasterRunning, masterPid, stopMaster } from "../../src/guest/master";
+import { isMasterRunning, stopMaster } from "../../src/guest/master";
 import { type SshTarget, sshArgv } from "../../src/guest/ssh-argv";
+import { masterPid } from "../support/ssh-master";
 import { type Sshd, startFakeGuest, startSshd, stopAllSshd } from "../support/sshd";
 
 let tmp: string;
@@ -132,6 +133,20 @@ describe("ssh to a pinned guest", () => {
     expect(existsSync(target.controlPath)).toBe(false);
     expect(await isMasterRunning(target)).toBe(false);
     expect(await stopMaster(target)).toBe(false);
+  });
+
+  test("a socket file nobody listens on (a killed master's) is no master", async () => {
+    // python binds and exits without unlinking, as a SIGKILLed ssh leaves its socket.
+    const bind = Bun.spawnSync([
+      "python3",
+      "-c",
+      "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
+      target.controlPath,
+    ]);
+    expect(bind.exitCode).toBe(0);
+    expect(existsSync(target.controlPath)).toBe(true);
+    expect(await isMasterRunning(target)).toBe(false);
+    rmSync(target.controlPath);
   });
 });
 

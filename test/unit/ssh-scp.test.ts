@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "pathe";
-import { masterPid } from "../../src/guest/master";
 import { type CopyPath, scpArgv } from "../../src/guest/ssh-argv";
+import { masterPid } from "../support/ssh-master";
 import { type FakeGuest, startFakeGuest } from "../support/sshd";
 
 let tmp: string;
