@@ -10,6 +10,7 @@ import { log, step } from "../log";
 import { updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
 import { tcpOpen } from "./address";
+import { cloudInitWaitCommand } from "./cloud-init-wait";
 import { checkJumpHost, jumpLabel } from "./jump";
 import { guestAddress, guestRun, jumpFor, sshTarget, vmKeys } from "./session";
 import type { SshTarget } from "./ssh-target";
@@ -154,7 +155,7 @@ const SSH_FAILED = 255;
 const SSH_RETRIES = 5;
 
 /**
- * Until `cloud-init status --wait` returns, for at most `timeoutMs` ([advanced]
+ * Until cloud-init has finished (guest/cloud-init-wait.ts), for at most `timeoutMs` ([advanced]
  * cloud_init_timeout_s; the first boot's system provisioning runs inside it).
  * `moved` gives a new target when the guest's address changed under a dropped
  * connection (see addressWatch).
@@ -170,7 +171,7 @@ export async function waitForCloudInit(
     async () => {
       const deadline = Date.now() + timeoutMs;
       const wait = () =>
-        guestRun(target, ["cloud-init", "status", "--wait"], {
+        guestRun(target, cloudInitWaitCommand(), {
           timeoutMs: Math.max(1000, deadline - Date.now()),
         });
       let r = await wait();
