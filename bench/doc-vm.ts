@@ -136,7 +136,12 @@ function phaseMedians(runs: VmResult["rumPhases"]): string {
 
 const perRound = (v: VmResult, k: keyof VmResult["warm"][number]) =>
   v.warm.map((w) => median(w[k]));
-const all = (v: VmResult, k: keyof VmResult["warm"][number]) => v.warm.flatMap((w) => w[k]);
+const all = (v: VmResult, k: keyof VmResult["warm"][number]) => v.warm.flatMap((w) => w[k] ?? []);
+/** The Bun + virsh floor beside a status row; results from before it was measured have none. */
+const floorNote = (xs: number[], missing: boolean) =>
+  xs.length
+    ? `; a compiled Bun program that only runs \`virsh domstate\`${missing ? " of that missing domain" : ""} (the floor for any Bun tool asking virsh): ${msr(xs)}`
+    : "";
 
 export function vmSection(v: VmResult, from: Provenance): string {
   const poll = v.pollMs;
@@ -252,8 +257,8 @@ ${[gapSentence(v.cold.rum, v.cold.handTyped, "hand-typed"), gapSentence(v.cold.r
 | what | rum: median (min–max, n) | baselines, same rounds |
 |---|---|---|
 | warm \`rum exec -- true\` | ${msr(all(v, "execWarm"))} | ssh over the master (the floor): ${msr(all(v, "sshOverMaster"))}; fresh ssh login: ${msr(all(v, "sshFresh"))}; \`vagrant ssh -c true\`: ${msr(v.vagrantWarm.sshC)} |
-| \`rum status\` | ${msr(all(v, "status"))} | \`virsh domstate\`: ${msr(all(v, "virshDomstate"))}; \`vagrant status\`: ${msr(v.vagrantWarm.status)} |
-| \`rum status\`, VM never created | ${msr(all(v, "statusMissing"))} | \`virsh domstate\` of a missing domain: ${msr(all(v, "virshDomstateMissing"))} |
+| \`rum status\` | ${msr(all(v, "status"))} | \`virsh domstate\`: ${msr(all(v, "virshDomstate"))}${floorNote(all(v, "bunVirsh"), false)}; \`vagrant status\`: ${msr(v.vagrantWarm.status)} |
+| \`rum status\`, VM never created | ${msr(all(v, "statusMissing"))} | \`virsh domstate\` of a missing domain: ${msr(all(v, "virshDomstateMissing"))}${floorNote(all(v, "bunVirshMissing"), true)} |
 | no-op \`rum up -d\` | ${msr(all(v, "noopUp"))} | \`virsh domstate\` then ssh over the master, timed as one: ${msr(all(v, "noopBaseline"))} |
 ${w.length ? "" : "\nThe warm commands were not measured (see failures).\n"}
 ## Graceful stop (ACPI, right after ready, every round)

@@ -27,6 +27,9 @@ export type Warm = {
   virshDomstate: number[];
   statusMissing: number[];
   virshDomstateMissing: number[];
+  /** A compiled Bun program running `virsh domstate` (lib/hello.ts): the floor of status. */
+  bunVirsh: number[];
+  bunVirshMissing: number[];
   noopUp: number[];
   /** `virsh domstate` then ssh over the master, timed as one sequence. */
   noopBaseline: number[];
@@ -90,9 +93,15 @@ export async function rumDomain(p: RunOptions): Promise<string> {
 
 /**
  * Warm commands on the running guest, each against its baseline, `runs`
- * times in turn. `missing` is a project whose VM was never created.
+ * times in turn. `missing` is a project whose VM was never created; `floor`
+ * the compiled Bun program that runs `virsh domstate` (lib/hello.ts).
  */
-export async function rumWarm(p: RunOptions, missing: RunOptions, runs: number): Promise<Warm> {
+export async function rumWarm(
+  p: RunOptions,
+  missing: RunOptions,
+  runs: number,
+  floor: string,
+): Promise<Warm> {
   const s = JSON.parse((await must(rum("status", "--json"), p)).stdout);
   const stateDir = rumStateDir(p, s.domain);
   const o = (v: string) => ["-o", v];
@@ -118,6 +127,8 @@ export async function rumWarm(p: RunOptions, missing: RunOptions, runs: number):
     virshDomstate: [],
     statusMissing: [],
     virshDomstateMissing: [],
+    bunVirsh: [],
+    bunVirshMissing: [],
     noopUp: [],
     noopBaseline: [],
   };
@@ -132,6 +143,8 @@ export async function rumWarm(p: RunOptions, missing: RunOptions, runs: number):
     w.virshDomstate.push(await ms([...VIRSH, "domstate", s.domain]));
     w.statusMissing.push(await anyExit(rum("status"), missing));
     w.virshDomstateMissing.push(await anyExit([...VIRSH, "domstate", "rumbench-missing"]));
+    w.bunVirsh.push(await ms([floor, VIRSH[2] as string, s.domain]));
+    w.bunVirshMissing.push(await anyExit([floor, VIRSH[2] as string, "rumbench-missing"]));
     w.noopUp.push(await ms(rum("up", "-d"), p));
     const t = Bun.nanoseconds();
     await must([...VIRSH, "domstate", s.domain]);

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "pathe";
 import { Cleanup } from "./lib/cleanup";
 import { STOP_POLL_MS, shutdownAndWait, VIRSH } from "./lib/guest";
+import { buildHello, VIRSH_FLOOR_SOURCE } from "./lib/hello";
 import { before, POLL_MS, watch } from "./lib/poller";
 import { must, run } from "./lib/proc";
 import { ContentionLog, libvirtEpoch, waitQuiet } from "./lib/quiet";
@@ -142,6 +143,8 @@ try {
   clean.add("rum destroy", () => rumDestroy(rumP));
   await must(["bun", join(root, "bench/lib/rum-import.ts"), image, rumP.cwd as string], rumP);
   const vagrantOpts = await vagrantBox(work, base, clean);
+  const floor = join(work, "bun-virsh");
+  await buildHello(floor, VIRSH_FLOOR_SOURCE);
   let captured: Captured | undefined;
 
   const timed: Record<ContenderKey, unknown[][]> = {
@@ -162,7 +165,7 @@ try {
       result.rumPhases.push(phases);
       const domain = await rumDomain(rumP);
       captured ??= await captureRum(domain, rumStateDir(rumP, domain), join(work, "captured"));
-      result.warm.push(await rumWarm(rumP, missing, warmRuns));
+      result.warm.push(await rumWarm(rumP, missing, warmRuns, floor));
       result.stop.rum.push(await rumDown(rumP));
       await rumDestroy(rumP);
     },

@@ -8,12 +8,24 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
 
-/** Builds the hello-world binary to `outfile`. */
-export async function buildHello(outfile: string): Promise<void> {
+/**
+ * The floor of any Bun tool that asks virsh one question: compiled the same
+ * way, it spawns `virsh -c URI domstate NAME` (argv[2], argv[3]) and exits
+ * with its code. `rum status` cannot be faster than this program.
+ */
+export const VIRSH_FLOOR_SOURCE = `const p = Bun.spawn(["virsh", "-q", "-c", process.argv[2], "domstate", process.argv[3]], { stdout: "inherit", stderr: "inherit" });
+process.exit(await p.exited);
+`;
+
+/** Builds the hello-world binary (or the program `source`) to `outfile`. */
+export async function buildHello(
+  outfile: string,
+  source = 'console.log("hello");\n',
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rum-bench-hello-"));
   try {
     const entry = join(dir, "hello.ts");
-    writeFileSync(entry, 'console.log("hello");\n');
+    writeFileSync(entry, source);
     const result = await Bun.build({
       entrypoints: [entry],
       compile: {
