@@ -6,6 +6,7 @@
  * (no TOML type symbols, no null prototypes) that later stages may mutate.
  */
 import type { Problem } from "./problems";
+import { isTomlDate } from "./toml";
 
 /** A real rum.toml nests 4 deep (`fs.ext4[0].drives[0]`). */
 export const MAX_DEPTH = 12;
@@ -87,7 +88,7 @@ function setter(container: Container, key: string | number): (v: unknown) => voi
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !(v instanceof Date);
+  return typeof v === "object" && v !== null && !isTomlDate(v);
 }
 
 function isScript(path: Path): boolean {

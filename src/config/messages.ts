@@ -6,6 +6,7 @@
 import type { TLocalizedValidationError } from "typebox/error";
 import { closest } from "../util/suggest";
 import { formatPath, type KeyPath, type Problem } from "./problems";
+import { isTomlDate } from "./toml";
 
 type Node = Record<string, unknown>;
 
@@ -143,7 +144,7 @@ function typeName(node: Node): string {
 }
 
 function valueKind(v: unknown): string {
-  if (v instanceof Date) return "a date";
+  if (isTomlDate(v)) return "a date";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "number") return Number.isInteger(v) ? "an integer" : `a number (${v})`;
   if (typeof v === "boolean") return v ? "true" : "false";
@@ -153,7 +154,7 @@ function valueKind(v: unknown): string {
 
 /** `[mounts]` written where `[[mounts]]` was meant. */
 function arrayHint(node: Node, actual: unknown): string {
-  return node.type === "array" && isNode(actual) && !(actual instanceof Date)
+  return node.type === "array" && isNode(actual) && !isTomlDate(actual)
     ? " (write [[key]] for each entry, not [key])"
     : "";
 }
