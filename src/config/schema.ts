@@ -150,8 +150,8 @@ const Advanced = Type.Object(
       default: "auto",
       pattern: "^[A-Za-z0-9._-]+$",
       description:
-        "Guest CPU: auto (host-passthrough under kvm, Westmere under qemu), host-passthrough, maximum, or a libvirt CPU model name",
-      examples: ["auto", "maximum", "Nehalem"],
+        "Guest CPU: auto (host-passthrough under kvm; under qemu qemu64-v2 on x86_64, maximum on aarch64), host-passthrough, maximum, qemu64-v2 (QEMU's qemu64 with the x86-64-v2 features), or a libvirt CPU model name",
+      examples: ["auto", "maximum", "qemu64-v2", "Nehalem"],
     }),
     machine: Type.String({
       default: "q35",

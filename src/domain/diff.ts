@@ -72,8 +72,8 @@ export function diffDomains(oldSpec: DomainSpec, newSpec: DomainSpec): string[] 
   scalar(out, "advanced.domain_type", oldSpec.domainType, newSpec.domainType);
   // A spec saved before rum knew other arches has none: it was x86_64.
   scalar(out, "advanced.arch", oldSpec.arch ?? "x86_64", newSpec.arch);
-  // A change of domain_type changes the resolved `auto` CPU too; the line above says it.
-  if (oldSpec.domainType === newSpec.domainType)
+  // A change of domain_type or arch changes the resolved `auto` CPU too; the lines above say it.
+  if (oldSpec.domainType === newSpec.domainType && (oldSpec.arch ?? "x86_64") === newSpec.arch)
     scalar(
       out,
       "advanced.cpu_model",

@@ -7,14 +7,20 @@ import { rumMetadataElement } from "./metadata";
 import type { DomainSpec } from "./spec";
 import { el, renderXml, type XmlElement } from "./xml";
 
-// KVM: the host CPU as is. TCG cannot pass a host CPU through; it needs a
-// model with what images built for x86-64-v2 and later require (the default
-// qemu64 lacks SSE4.2 and POPCNT). Which one is a question of speed: see
-// TCG_AUTO and docs/cpu-model.md. On aarch64 the virt machine's default CPU
-// (cortex-a15) is 32-bit only; -cpu max is a full ARMv8+ core.
-const TCG_AUTO = { x86_64: "maximum", aarch64: "maximum" } as const;
+// KVM: the host CPU as is. TCG cannot pass a host CPU through, and which
+// CPU it emulates decides how fast the guest boots (docs/domain-ab.md):
+// `maximum` offers every extension TCG can emulate (AVX2, 5-level paging, …)
+// and the guest's kernel and libraries take the paths slowest to emulate; an
+// Intel model (Nehalem) is slower still, as the guest kernel then isolates
+// page tables against Meltdown, a TLB flush on every syscall. QEMU's qemu64
+// is an AMD CPU without those extensions, but it lacks what x86-64-v2 images
+// (RHEL 9 and its kin) require; QEMU64_V2 adds just that. On aarch64 the virt
+// machine's default CPU (cortex-a15) is 32-bit only; -cpu max is a full ARMv8+ core.
+export const QEMU64_V2 = "qemu64-v2";
+const X86_64_V2_FEATURES = ["hypervisor", "lahf_lm", "cx16", "ssse3", "sse4.1", "sse4.2", "popcnt"];
+const TCG_AUTO = { x86_64: QEMU64_V2, aarch64: "maximum" } as const;
 
-/** The CPU a spec asks for, `auto` resolved: `host-passthrough`, `maximum` or a model name. */
+/** The CPU a spec asks for, `auto` resolved: `host-passthrough`, `maximum`, qemu64-v2 or a model name. */
 export function cpuOf(spec: Pick<DomainSpec, "cpuModel" | "domainType" | "arch">): string {
   const asked = spec.cpuModel ?? "auto";
   if (asked !== "auto") return asked;
@@ -24,9 +30,11 @@ export function cpuOf(spec: Pick<DomainSpec, "cpuModel" | "domainType" | "arch">
 function cpu(spec: DomainSpec): XmlElement {
   const model = cpuOf(spec);
   if (model === "host-passthrough" || model === "maximum") return el("cpu", { mode: model });
+  const v2 = model === QEMU64_V2;
   // A named model, not checked against the host: TCG emulates what it lacks.
   return el("cpu", { mode: "custom", match: "exact", check: "none" }, [
-    el("model", { fallback: "forbid" }, model),
+    el("model", { fallback: "forbid" }, v2 ? "qemu64" : model),
+    ...(v2 ? X86_64_V2_FEATURES.map((name) => el("feature", { policy: "require", name })) : []),
   ]);
 }
 

@@ -125,7 +125,7 @@ describe("domainXml content", () => {
     expect(xpath(xml, "/domain/currentMemory")).toBe("4096");
     expect(xpath(xml, "/domain/vcpu")).toBe("4");
     expect(xpath(xml, "/domain/cpu/@mode")).toBe("host-passthrough");
-    expect(xpath(domainXml(minimal), "/domain/cpu/@mode")).toBe("maximum");
+    expect(xpath(domainXml(minimal), "/domain/cpu/model")).toBe("qemu64");
     expect(xpath(xml, "/domain/on_poweroff")).toBe("destroy");
     expect(count(xml, "/domain/devices/graphics")).toBe(0);
   });
@@ -201,8 +201,23 @@ describe("[advanced] cpu_model", () => {
   test("auto: host-passthrough under kvm, the TCG choice under qemu", () => {
     expect(cpuOf({ arch: "x86_64", domainType: "kvm" })).toBe("host-passthrough");
     expect(cpuOf({ arch: "x86_64", domainType: "kvm", cpuModel: "auto" })).toBe("host-passthrough");
-    expect(cpuOf({ arch: "x86_64", domainType: "qemu" })).not.toBe("host-passthrough");
+    expect(cpuOf({ arch: "x86_64", domainType: "qemu" })).toBe("qemu64-v2");
+    expect(cpuOf({ arch: "aarch64", domainType: "qemu" })).toBe("maximum");
     expect(validate(domainXml({ ...minimal, domainType: "qemu" })).ok).toBe(true);
+  });
+  test("qemu64-v2: QEMU's qemu64 (an AMD CPU) plus every x86-64-v2 feature", () => {
+    const xml = domainXml({ ...minimal, domainType: "qemu" });
+    expect(xpath(xml, "string(/domain/cpu/@mode)")).toBe("custom");
+    expect(xpath(xml, "string(/domain/cpu/model)")).toBe("qemu64");
+    const required = (f: string) =>
+      count(xml, `/domain/cpu/feature[@policy='require' and @name='${f}']`);
+    // x86-64-v2: CMPXCHG16B, LAHF/SAHF, POPCNT, SSE3 (in qemu64), SSE4.1, SSE4.2, SSSE3.
+    for (const f of ["cx16", "lahf_lm", "popcnt", "sse4.1", "sse4.2", "ssse3"])
+      expect(required(f)).toBe(1);
+    expect(count(xml, "/domain/cpu/feature[@name='avx']")).toBe(0);
+    expect(validate(xml).ok).toBe(true);
+    const chosen = domainXml({ ...minimal, domainType: "kvm", cpuModel: "qemu64-v2" });
+    expect(xpath(chosen, "string(/domain/cpu/model)")).toBe("qemu64");
   });
   test("a named model is a custom CPU libvirt does not check against the host", () => {
     const xml = domainXml({ ...minimal, domainType: "qemu", cpuModel: "Nehalem" });
