@@ -178,13 +178,23 @@ describe.skipIf(!ready)("a VM on a remote libvirt host (qemu+ssh://)", () => {
     expect(baseUploads.length).toBe(1);
   });
 
-  test("down and destroy over the remote URI", async () => {
+  test("down, snapshots (save, list, restore, delete) and destroy over the remote URI", async () => {
     expect((await bed.rum(["down"], { cwd: dirA })).code).toBe(0);
-    expect(JSON.parse((await bed.rum(["status", "--json"], { cwd: dirA })).stdout).state).toBe(
-      "shut off",
-    );
+    const status = JSON.parse((await bed.rum(["status", "--json"], { cwd: dirA })).stdout);
+    expect(status.state).toBe("shut off");
+    const copies = () => bed.volumes().filter((v) => v.startsWith(`${status.domain}-snap-`));
+    expect((await bed.rum(["snapshot", "save", "s1"], { cwd: dirA })).code).toBe(0);
+    const list = JSON.parse((await bed.rum(["snapshot", "list", "--json"], { cwd: dirA })).stdout);
+    expect(list.map((x: { name: string }) => x.name)).toEqual(["s1"]);
+    expect(Number.isNaN(Date.parse(list[0].createdAt))).toBe(false);
+    expect(copies().length).toBeGreaterThan(0);
+    expect((await bed.rum(["snapshot", "restore", "s1", "--yes"], { cwd: dirA })).code).toBe(0);
+    expect((await bed.rum(["snapshot", "delete", "s1"], { cwd: dirA })).code).toBe(0);
+    expect(copies()).toEqual([]);
+    expect((await bed.rum(["snapshot", "save", "s2"], { cwd: dirA })).code).toBe(0);
     expect((await bed.rum(["destroy", "--yes"], { cwd: dirA })).code).toBe(0);
     expect(bed.domains()).toEqual([]);
+    expect(copies()).toEqual([]);
   });
 
   test("every libvirt call named the qemu+ssh:// URI", () => {
@@ -192,7 +202,14 @@ describe.skipIf(!ready)("a VM on a remote libvirt host (qemu+ssh://)", () => {
     expect(all.filter((c) => c[0] !== "ok")).toEqual([]);
     for (const c of all) expect(c[c.indexOf("-c") + 1]).toBe(uri);
     const verbs = new Set(all.map((c) => c[c.indexOf("-c") + 2]));
-    for (const verb of ["define", "start", "vol-upload", "vol-create-as", "undefine"]) {
+    for (const verb of [
+      "define",
+      "start",
+      "vol-upload",
+      "vol-create-as",
+      "vol-clone",
+      "undefine",
+    ]) {
       expect(verbs).toContain(verb);
     }
   });
