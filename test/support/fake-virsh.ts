@@ -8,7 +8,9 @@
  * The domain is $FAKE_VIRSH_DOMAIN; its XML is the file $FAKE_VIRSH_XML;
  * its NICs' DHCP lease is $FAKE_VIRSH_IP; its state is in the file
  * $FAKE_VIRSH_STATE ("running"; `shutdown` makes it "in shutdown" for two
- * more `domstate` answers, then "shut off"). Like virsh, each command's
+ * more `domstate` answers, then "shut off"; "paused" until `resume`;
+ * "paused>running" reads paused once, then running, as libvirtd finishing a
+ * cut-short start itself). Like virsh, each command's
  * output is written as soon as it has run.
  */
 import { appendFileSync, readFileSync, writeFileSync, writeSync } from "node:fs";
@@ -36,6 +38,10 @@ let status = 0;
 function domstate(): string {
   const file = env.FAKE_VIRSH_STATE ?? "";
   const [state, left] = readFileSync(file, "utf8").trim().split(":");
+  if (state === "paused>running") {
+    writeFileSync(file, "running");
+    return "paused";
+  }
   if (state !== "in shutdown") return state ?? "running";
   const n = Number(left);
   writeFileSync(file, n > 0 ? `in shutdown:${n - 1}` : "shut off");
@@ -60,6 +66,16 @@ function answer(cmd: string[]): string | null {
       if (positional[0] !== domain) return notDomain();
       writeFileSync(env.FAKE_VIRSH_STATE ?? "", "in shutdown:2");
       return "Domain 'x' is being shutdown\n\n".replace("x", domain);
+    case "resume": {
+      if (positional[0] !== domain) return notDomain();
+      const file = env.FAKE_VIRSH_STATE ?? "";
+      if (readFileSync(file, "utf8").trim() !== "paused") {
+        err += `error: Failed to resume domain '${domain}'\nerror: Requested operation is not valid: domain is not paused\n`;
+        return null;
+      }
+      writeFileSync(file, "running");
+      return `Domain '${domain}' resumed\n\n`;
+    }
     case "event":
       // No lifecycle event in a fake: each wait times out (quickly).
       Bun.sleepSync(100);

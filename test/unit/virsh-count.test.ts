@@ -119,6 +119,27 @@ describe("a running rum domain (fake virsh)", () => {
     expect(r.calls).toHaveLength(1);
   });
 
+  test("rum up on a paused domain (a cut-short start) resumes it", () => {
+    writeFileSync(env.FAKE_VIRSH_STATE as string, "paused");
+    const r = rum(cwd, fake, ["up", "--no-wait"]);
+    expect(r.err).toContain("is paused: resuming it");
+    expect(r.code).toBe(0);
+    expect(r.calls.some((c) => c.includes('"resume"'))).toBe(true);
+    expect(readFileSync(env.FAKE_VIRSH_STATE as string, "utf8")).toBe("running");
+  });
+
+  test("a paused domain that libvirtd starts itself before rum's resume is no error", () => {
+    writeFileSync(env.FAKE_VIRSH_STATE as string, "paused>running");
+    const r = rum(cwd, fake, ["up", "--no-wait"]);
+    expect(r.err).toContain("is paused: resuming it");
+    // The resume met a running domain, and rum asked libvirt again before deciding.
+    const resumed = r.calls.findIndex((c) => c.includes('"resume"'));
+    expect(resumed).toBeGreaterThan(-1);
+    expect(r.calls.slice(resumed + 1).some((c) => c.includes('"domstate"'))).toBe(true);
+    expect(r.err).not.toContain("error");
+    expect(r.code).toBe(0);
+  });
+
   test("rum down: one virsh process per phase, the wait included", () => {
     const r = rum(cwd, fake, ["down"]);
     expect(r.code).toBe(0);
