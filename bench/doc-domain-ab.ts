@@ -44,8 +44,9 @@ the test image once to give its domain XML, seed and keys; then each variant of 
 boots hand-typed (\`virsh define\` + \`start\`, 2 vCPUs, 1 GiB, TCG), one guest at a time,
 the order rotating per round, every boot timed by the benchmarks' shared poller from
 \`virsh start\` (lease, port 22 and SSH login polled; ready = \`cloud-init status --wait\`
-returned). Variants: **rum** as is (\`<cpu mode='maximum'>\`); **qemu64** and **nehalem**
-replace only the CPU (qemu64 with the two features virt-install adds; Nehalem is
+returned). Variants: **rum** as is (its \`auto\` CPU at that revision: \`maximum\` up to
+7dd7a5d, \`qemu64-v2\` since); **maximum**, **qemu64**, **nehalem** and **qemu64-v2** (runs before
+7dd7a5d) replace only the CPU (qemu64 with the two features virt-install adds; Nehalem is
 x86-64-v2 without AVX); **no-hpet** only the clock (virt-install's timers: no HPET, so the
 guest's clocksource is acpi_pm); **dmi-nocloud** adds only virt-install's SMBIOS serial
 \`ds=nocloud\` (cloud-init then runs its init modules before networking); and

@@ -20,8 +20,8 @@ import { captureRum, handTypedXml, IMAGES, overlay } from "./peers/virsh";
 import { rumCold, rumDestroy, rumDomain, rumProject, rumStateDir } from "./rum-vm";
 
 const QEMU64 = `<cpu mode='custom' match='exact' check='none'><model fallback='forbid'>qemu64</model><feature policy='require' name='hypervisor'/><feature policy='require' name='lahf_lm'/></cpu>`;
-// qemu64 with what x86-64-v2 images (RHEL 9 and kin) need: SSSE3, SSE4.1/4.2, POPCNT.
-const QEMU64_V2 = `<cpu mode='custom' match='exact' check='none'><model fallback='forbid'>qemu64</model>${["hypervisor", "lahf_lm", "cx16", "ssse3", "sse4.1", "sse4.2", "popcnt"].map((f) => `<feature policy='require' name='${f}'/>`).join("")}</cpu>`;
+// rum's TCG default before qemu64-v2 (rum's own XML carries that now: the "rum" variant).
+const MAXIMUM = `<cpu mode='maximum'/>`;
 // x86-64-v2 (SSE4.2, POPCNT: what RHEL 9 and its kin require) without AVX.
 const NEHALEM = `<cpu mode='custom' match='exact' check='none'><model fallback='forbid'>Nehalem</model></cpu>`;
 const CLOCK = `<clock offset='utc'><timer name='rtc' tickpolicy='catchup'/><timer name='pit' tickpolicy='delay'/><timer name='hpet' present='no'/></clock>`;
@@ -46,7 +46,7 @@ const VARIANTS: Record<string, (xml: string) => string> = {
   rum: (x) => x,
   qemu64: (x) => replaceCpu(x),
   nehalem: (x) => replaceCpu(x, NEHALEM),
-  "qemu64-v2": (x) => replaceCpu(x, QEMU64_V2),
+  maximum: (x) => replaceCpu(x, MAXIMUM),
   "no-hpet": replaceClock,
   "dmi-nocloud": addDmi,
   "virt-install-like": (x) => addDmi(replaceClock(replaceCpu(x))),
@@ -65,26 +65,20 @@ const p = rumProject(work, image, "ab");
 
 const boots: DomainAbBoot[] = [];
 
-async function bootVariant(variant: string, xml: string, round: number, keysDir: string) {
+async function bootVariant(variant: string, xml: string, round: number) {
   const name = `rumab-${variant}`;
   const disk = join(IMAGES, `${name}.qcow2`);
   const seed = join(IMAGES, `${name}-seed.iso`);
   const file = join(work, `${name}.xml`);
   await overlay(base, disk);
-  await Bun.write(seed, Bun.file(join(keysDir, "seed.iso")));
+  await Bun.write(seed, Bun.file(captured.seed));
   writeFileSync(file, handTypedXml(xml, name, { disk, seed, log: join(work, `${name}.log`) }));
   await must([...VIRSH, "define", file]);
   const load = loadavg()[0] ?? 0;
   const was = await before();
-  const keys = {
-    dir: keysDir,
-    clientKey: join(keysDir, "id_ed25519"),
-    knownHosts: join(keysDir, "known_hosts"),
-    alias: captured.keys.alias,
-  };
   const t0 = Bun.nanoseconds();
   const seen = watch(
-    { isOwn: (d) => d === name, keys: () => keys },
+    { isOwn: (d) => d === name, keys: () => captured.keys },
     was,
     t0,
     AbortSignal.timeout(900_000),
@@ -135,7 +129,7 @@ try {
       const make = VARIANTS[v];
       if (!make)
         throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(", ")}`);
-      await bootVariant(v, make(captured.xml), r + 1, join(work, "rum"));
+      await bootVariant(v, make(captured.xml), r + 1);
     }
   }
 } finally {
