@@ -6,6 +6,7 @@
  */
 
 import { RumError } from "../errors";
+import { leaseAskGate } from "../host/lease-files";
 import { log, step } from "../log";
 import { updateState } from "../state/vm-state";
 import type { Vm } from "../vm/context";
@@ -45,6 +46,7 @@ async function poll<T>(
 
 export async function waitForAddress(vm: Vm): Promise<string> {
   const timeout = vm.loaded.config.network.ip_wait_timeout_s * 1000;
+  const askNow = leaseAskGate(vm.virsh.uri);
   return step(
     "waiting for an IP address",
     () =>
@@ -52,7 +54,7 @@ export async function waitForAddress(vm: Vm): Promise<string> {
         "an IP address (DHCP lease)",
         timeout,
         "the guest did not get a lease: see `rum log --console` for its boot output",
-        () => guestAddress(vm),
+        async () => (askNow() ? guestAddress(vm) : null),
       ),
     { phase: "address", details: (address) => ({ address }) },
   );
