@@ -10,6 +10,7 @@ import { isLockHeld } from "../state/lock";
 import { didYouMean } from "../util/suggest";
 import { readSidecar, SUFFIXES } from "./cache-entry";
 import { urlFileName } from "./checksum";
+import { DIGESTS_DIR } from "./local-digest";
 import { findByUrl } from "./registry";
 
 export interface CacheEntry {
@@ -34,9 +35,10 @@ export function imageCacheDir(env: Record<string, string | undefined> = process.
 const isAux = (f: string) =>
   Object.values(SUFFIXES).some((s) => f.endsWith(s)) || f.endsWith(".tmp");
 
+/** The cache's entries; dot-files are rum's own bookkeeping (local-digest.ts), not images. */
 async function names(cacheDir: string): Promise<string[]> {
   try {
-    return await readdir(cacheDir);
+    return (await readdir(cacheDir)).filter((f) => !f.startsWith("."));
   } catch {
     return [];
   }
@@ -134,5 +136,6 @@ export async function clearCache(
       bytes += size;
     }
   }
+  await rm(join(cacheDir, DIGESTS_DIR), { force: true, recursive: true });
   return { files, bytes, skipped: busy.size };
 }

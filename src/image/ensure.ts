@@ -10,6 +10,7 @@ import { checkImageFormat } from "../host/qemu-img";
 import { imageCacheDir } from "./cache";
 import { SUFFIXES } from "./cache-entry";
 import { fetchImage } from "./fetch";
+import { digestStamp, rememberDigest, rememberedDigest } from "./local-digest";
 import type { DownloadProgress } from "./rate";
 import { type FileImageSource, resolveImage } from "./resolve";
 
@@ -43,9 +44,10 @@ export interface ReadyImage {
 
 export async function ensureImage(base: string, opts: EnsureImageOptions): Promise<ReadyImage> {
   const src = resolveImage(base, opts.configDir, { sha256: opts.sha256, arch: opts.arch });
-  if (src.kind === "file") return localImage(src, opts.signal);
+  const cacheDir = opts.cacheDir ?? imageCacheDir();
+  if (src.kind === "file") return localImage(src, cacheDir, opts.signal);
   const cached = await fetchImage(src, {
-    cacheDir: opts.cacheDir ?? imageCacheDir(),
+    cacheDir,
     expectedSha256: opts.sha256,
     onProgress: opts.onProgress,
     onNote: opts.onNote,
@@ -73,7 +75,11 @@ export async function ensureImage(base: string, opts: EnsureImageOptions): Promi
   };
 }
 
-async function localImage(src: FileImageSource, signal?: AbortSignal): Promise<ReadyImage> {
+async function localImage(
+  src: FileImageSource,
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<ReadyImage> {
   const st = await stat(src.path).catch(() => undefined);
   if (!st?.isFile()) {
     throw new RumError(`image file not found: ${src.path}`, {
@@ -81,13 +87,8 @@ async function localImage(src: FileImageSource, signal?: AbortSignal): Promise<R
     });
   }
   const info = await checkImageFormat(src.path);
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of Bun.file(src.path).stream()) {
-    if (signal?.aborted)
-      throw new RumError("cancelled while hashing the image", { cause: signal.reason });
-    hasher.update(chunk);
-  }
-  const sha256 = hasher.digest("hex");
+  const sha256 =
+    rememberedDigest(cacheDir, src.path) ?? (await hashLocalImage(src.path, cacheDir, signal));
   if (src.expected && src.expected.hex !== sha256) {
     throw new RumError(`checksum mismatch for ${src.path}`, {
       details: [`expected sha256 ${src.expected.hex}`, `actual   sha256 ${sha256}`],
@@ -102,4 +103,17 @@ async function localImage(src: FileImageSource, signal?: AbortSignal): Promise<R
     size: st.size,
     source: "file",
   };
+}
+
+async function hashLocalImage(path: string, cacheDir: string, signal?: AbortSignal) {
+  const stamp = digestStamp(path);
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream()) {
+    if (signal?.aborted)
+      throw new RumError("cancelled while hashing the image", { cause: signal.reason });
+    hasher.update(chunk);
+  }
+  const sha256 = hasher.digest("hex");
+  rememberDigest(cacheDir, path, stamp, sha256);
+  return sha256;
 }

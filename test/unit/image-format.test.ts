@@ -1,12 +1,23 @@
 /** qemu-img format checks on real files, and ensureImage (the `rum up` path) end to end. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { RumError } from "../../src/errors";
 import { checkImageFormat, imageInfo } from "../../src/host/qemu-img";
+import { clearCache, listCache } from "../../src/image/cache";
 import { ensureImage } from "../../src/image/ensure";
+import { DIGESTS_DIR } from "../../src/image/local-digest";
 import { type ImageServer, startImageServer, utf8 } from "../support/http-server";
 
 let dir: string;
@@ -124,13 +135,47 @@ describe("ensureImage", () => {
   });
 
   test("local paths relative to the config folder, hashed; a wrong sha256 or a missing file fail", async () => {
-    const img = await ensureImage("good.qcow2", { configDir: dir });
+    const cacheDir = join(dir, "cache3");
+    const img = await ensureImage("good.qcow2", { configDir: dir, cacheDir });
     expect(img).toMatchObject({ source: "file", path: join(dir, "good.qcow2"), format: "qcow2" });
+    expect(img.sha256).toBe(
+      new Bun.CryptoHasher("sha256").update(readFileSync(img.path)).digest("hex"),
+    );
     const bad = await failure(
-      ensureImage("./good.qcow2", { configDir: dir, sha256: "0".repeat(64) }),
+      ensureImage("./good.qcow2", { configDir: dir, cacheDir, sha256: "0".repeat(64) }),
     );
     expect(bad.message).toContain("checksum mismatch");
-    const missing = await failure(ensureImage("./nope.qcow2", { configDir: dir }));
+    const missing = await failure(ensureImage("./nope.qcow2", { configDir: dir, cacheDir }));
     expect(missing.message).toBe(`image file not found: ${join(dir, "nope.qcow2")}`);
+  });
+
+  test("a local file's digest is remembered until the file changes (write, touch, replace)", async () => {
+    const cacheDir = join(dir, "cache4");
+    const path = join(dir, "memo.qcow2");
+    qemuImg("create", "-q", "-f", "qcow2", path, "16M");
+    const real = () => new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex");
+    const first = await ensureImage(path, { configDir: dir, cacheDir });
+    expect(first.sha256).toBe(real());
+    // The memo is what answers now: a planted digest for the same stamp comes back.
+    const [memoFile] = readdirSync(join(cacheDir, DIGESTS_DIR)).map((f) =>
+      join(cacheDir, DIGESTS_DIR, f),
+    );
+    const memo = JSON.parse(readFileSync(memoFile as string, "utf8"));
+    writeFileSync(memoFile as string, JSON.stringify({ ...memo, sha256: "f".repeat(64) }));
+    expect((await ensureImage(path, { configDir: dir, cacheDir })).sha256).toBe("f".repeat(64));
+    // Each change is seen, and the file is hashed again.
+    utimesSync(path, new Date(), new Date(Date.now() - 60_000));
+    expect((await ensureImage(path, { configDir: dir, cacheDir })).sha256).toBe(real());
+    appendFileSync(path, Buffer.alloc(512));
+    expect((await ensureImage(path, { configDir: dir, cacheDir })).sha256).toBe(real());
+    qemuImg("create", "-q", "-f", "qcow2", `${path}.new`, "32M");
+    renameSync(`${path}.new`, path);
+    expect((await ensureImage(path, { configDir: dir, cacheDir })).sha256).toBe(real());
+    // A memo that is not JSON is no memo; `rum image list` never shows the folder.
+    writeFileSync(memoFile as string, "{");
+    expect((await ensureImage(path, { configDir: dir, cacheDir })).sha256).toBe(real());
+    expect(await listCache(cacheDir)).toEqual([]);
+    await clearCache(cacheDir);
+    expect(readdirSync(cacheDir)).toEqual([]);
   });
 });
