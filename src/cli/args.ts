@@ -24,3 +24,15 @@ export const connectArg = {
     valueHint: "URI",
   },
 } as const satisfies ArgsDef;
+
+/**
+ * For commands that delete: skip the confirmation. `-f`/`--force` too, because
+ * that is what `vagrant destroy -f` and `limactl delete -f` users type.
+ */
+export const yesArg = {
+  yes: {
+    type: "boolean",
+    alias: ["y", "f", "force"],
+    description: "Do not ask for confirmation",
+  },
+} as const satisfies ArgsDef;

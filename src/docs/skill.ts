@@ -19,7 +19,10 @@ const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 const code = (s: string) => (s ? `\`${s}\`` : "");
 
 export function flagUsage(f: FlagInfo): string {
-  const names = [...f.aliases.map((a) => `-${a}`), `--${f.name}`].join(", ");
+  const names = [
+    ...f.aliases.map((a) => (a.length === 1 ? `-${a}` : `--${a}`)),
+    `--${f.name}`,
+  ].join(", ");
   if (f.type === "boolean") return names;
   return `${names} ${f.choices ? f.choices.join("|") : (f.valueHint ?? "VALUE")}`;
 }

@@ -3,7 +3,7 @@ import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { log } from "../../log";
 import { destroy } from "../../vm/destroy";
-import { connectArg, globalArgs } from "../args";
+import { connectArg, globalArgs, yesArg } from "../args";
 import { loadFromArgs } from "../vm-args";
 
 export default defineCommand({
@@ -14,7 +14,7 @@ export default defineCommand({
   args: {
     ...globalArgs,
     ...connectArg,
-    yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
+    ...yesArg,
   },
   async run({ args }) {
     const loaded = await loadFromArgs(args);

@@ -1,5 +1,5 @@
 import { isatty } from "node:tty";
-import { type ArgsDef, defineCommand } from "citty";
+import { defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { clearCache, deleteCached, imageCacheDir, listCache } from "../../image/cache";
 import { urlFileName } from "../../image/checksum";
@@ -8,13 +8,9 @@ import { createProgressRenderer, formatBytes } from "../../image/progress";
 import { searchRegistry } from "../../image/registry";
 import { resolveImage } from "../../image/resolve";
 import { log } from "../../log";
-import { globalArgs, jsonArg } from "../args";
+import { globalArgs, jsonArg, yesArg } from "../args";
 import { printData, printJson } from "../output";
 import { frontSubcommand } from "../subcommand";
-
-const yesArg = {
-  yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
-} as const satisfies ArgsDef;
 
 /** Columns padded to their widest cell; the last column is left ragged. */
 function table(rows: string[][]): string {

@@ -2,17 +2,13 @@ import { type ArgsDef, defineCommand } from "citty";
 import { UsageError } from "../../errors";
 import { log } from "../../log";
 import { deleteSnapshot, listSnapshots, restoreSnapshot, saveSnapshot } from "../../vm/snapshots";
-import { connectArg, globalArgs, jsonArg } from "../args";
+import { connectArg, globalArgs, jsonArg, yesArg } from "../args";
 import { printData, printJson } from "../output";
 import { frontSubcommand } from "../subcommand";
 import { loadAndRecord, loadFromArgs } from "../vm-args";
 
 const nameArg = {
   name: { type: "positional", description: "Snapshot name", valueHint: "NAME" },
-} as const satisfies ArgsDef;
-
-const yesArg = {
-  yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
 } as const satisfies ArgsDef;
 
 const save = defineCommand({
