@@ -15,4 +15,5 @@ const [image, configDir] = process.argv.slice(2) as [string, string];
 const virsh = new Virsh("qemu:///system");
 const ready = await ensureImage(image, { configDir });
 await ensurePool(virsh);
-console.log(await ensureBaseVolume(virsh, ready));
+// Nothing surveyed: ensureBaseVolume asks libvirt itself.
+console.log(await ensureBaseVolume(virsh, ready, { info: null, refreshed: false, volumes: null }));

@@ -23,15 +23,23 @@ export function poolDir(uri: string, pool = POOL): string {
   return uri.includes("/session") ? join(dataHome(), "rum", "pool") : "/var/lib/libvirt/images/rum";
 }
 
-/** Define, build and start the pool on first use; start it if it is inactive. */
-export async function ensurePool(v: Virsh, pool = POOL): Promise<void> {
-  const info = await v.lookup(["pool-info", pool]);
+/**
+ * Define, build and start the pool on first use; start it if it is inactive.
+ * `known`: its `pool-info` and whether it was just refreshed (pool-survey.ts).
+ */
+export async function ensurePool(
+  v: Virsh,
+  pool = POOL,
+  known?: { info: string | null; refreshed: boolean },
+): Promise<void> {
+  const info = known ? known.info : await v.lookup(["pool-info", pool]);
   if (info === null) {
     await v.run(["pool-define-as", pool, "dir", "--target", poolDir(v.uri, pool)]);
     await v.run(["pool-build", pool]);
     await v.run(["pool-autostart", pool]).catch(() => undefined);
   }
-  if (info === null || !/^State:\s+running/m.test(info)) {
+  const started = info === null || !/^State:\s+running/m.test(info);
+  if (started) {
     await v.run(["pool-start", pool]).catch(async (e) => {
       // The directory may have been deleted behind our back: rebuild it and retry.
       await v.run(["pool-build", pool]).catch(() => undefined);
@@ -40,7 +48,7 @@ export async function ensurePool(v: Virsh, pool = POOL): Promise<void> {
       });
     });
   }
-  await refreshPool(v, pool);
+  if (started || !known?.refreshed) await refreshPool(v, pool);
 }
 
 /**

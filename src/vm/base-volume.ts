@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { createVolume, uploadVolume, volumeExists } from "../host/pool";
+import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import type { Virsh } from "../host/virsh";
 import { log, step } from "../log";
 import { lockVm } from "../state/lock";
@@ -22,10 +23,15 @@ export function baseVolumeName(img: BaseImage): string {
   return `base-${img.sha256.slice(0, 16)}.${img.format}`;
 }
 
-export async function ensureBaseVolume(v: Virsh, img: BaseImage): Promise<string> {
+export async function ensureBaseVolume(
+  v: Virsh,
+  img: BaseImage,
+  known: PoolSurvey,
+): Promise<string> {
   const name = baseVolumeName(img);
   const marker = join(importsDir(v.uri), name);
-  if (existsSync(marker) && (await volumeExists(v, name))) return name;
+  if (existsSync(marker) && (await surveyedVolume(known, name, () => volumeExists(v, name))))
+    return name;
   // Two VMs of one image may start at once: one imports, the other waits and reuses it.
   const lock = await lockVm(
     join(importsDir(v.uri), `${name}.importing`),

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { RumError } from "../errors";
 import { ensurePool, LOG_POOL, LOG_POOL_DIR } from "../host/pool";
+import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import type { Vm } from "./context";
 
 const isSession = (vm: Vm) => vm.virsh.uri.endsWith("/session");
@@ -20,11 +21,18 @@ export function serialLogPath(vm: Vm): string {
   return isSession(vm) ? join(vm.logDir, "console.log") : join(LOG_POOL_DIR, volume(vm));
 }
 
+/** The pools `rum up` writes a console log into (none under qemu:///session). */
+export function consoleLogPools(vm: Vm): string[] {
+  return isSession(vm) ? [] : [LOG_POOL];
+}
+
 /** Before the domain is defined: the pool and the (empty) log volume exist. */
-export async function ensureConsoleLog(vm: Vm): Promise<void> {
+export async function ensureConsoleLog(vm: Vm, known?: PoolSurvey): Promise<void> {
   if (isSession(vm)) return;
-  await ensurePool(vm.virsh, LOG_POOL);
-  if ((await vm.virsh.lookup(["vol-info", "--pool", LOG_POOL, volume(vm)])) === null) {
+  await ensurePool(vm.virsh, LOG_POOL, known);
+  const exists = async () =>
+    (await vm.virsh.lookup(["vol-info", "--pool", LOG_POOL, volume(vm)])) !== null;
+  if (!(await (known ? surveyedVolume(known, volume(vm), exists) : exists()))) {
     await vm.virsh.run(["vol-create-as", LOG_POOL, volume(vm), "0", "--format", "raw"]);
   }
 }

@@ -7,6 +7,7 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { parseSize } from "../config/size";
 import { createVolume, deleteVolume, listVolumes, uploadVolume, volumeExists } from "../host/pool";
+import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
 import type { SeedImage } from "./seed";
@@ -14,8 +15,9 @@ import type { SeedImage } from "./seed";
 export async function ensureRootVolume(
   vm: Vm,
   base: { volume: string; format: "qcow2" | "raw"; virtualSize: number },
+  known: PoolSurvey,
 ): Promise<void> {
-  if (await volumeExists(vm.virsh, vm.rootVolume)) return;
+  if (await exists(vm, known, vm.rootVolume)) return;
   // Never smaller than the image itself: qemu-img refuses to shrink a backing view.
   const size = Math.max(parseSize(vm.loaded.config.resources.disk), base.virtualSize);
   await createVolume(vm.virsh, vm.rootVolume, size, "qcow2", {
@@ -25,25 +27,29 @@ export async function ensureRootVolume(
   await updateState(vm.stateDir, { rootVolume: vm.rootVolume });
 }
 
-export async function ensureDriveVolumes(vm: Vm): Promise<void> {
+export async function ensureDriveVolumes(vm: Vm, known: PoolSurvey): Promise<void> {
   for (const [name, drive] of Object.entries(vm.loaded.config.drives)) {
     const vol = vm.driveVolume(name);
-    if (!(await volumeExists(vm.virsh, vol)))
+    if (!(await exists(vm, known, vol)))
       await createVolume(vm.virsh, vol, parseSize(drive.size), "qcow2");
   }
 }
 
 /** Upload the seed unless this exact seed is already there; drop older seeds of this VM. */
-export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string> {
+export async function ensureSeedVolume(
+  vm: Vm,
+  seed: SeedImage,
+  known: PoolSurvey,
+): Promise<string> {
   const name = vm.seedVolume(seed.hash);
   const state = await readState(vm.stateDir);
   await removeStaleSeedFiles(vm.stateDir);
-  if (state.seedVolume !== name || !(await volumeExists(vm.virsh, name))) {
+  const there = await exists(vm, known, name);
+  if (state.seedVolume !== name || !there) {
     const tmp = join(vm.stateDir, `.seed-${process.pid}.iso`);
     await writeFile(tmp, seed.bytes, { mode: 0o600 });
     try {
-      if (!(await volumeExists(vm.virsh, name)))
-        await createVolume(vm.virsh, name, seed.bytes.length, "raw");
+      if (!there) await createVolume(vm.virsh, name, seed.bytes.length, "raw");
       await uploadVolume(vm.virsh, name, tmp);
     } finally {
       await rm(tmp, { force: true });
@@ -51,7 +57,7 @@ export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string>
     await updateState(vm.stateDir, { seedVolume: name });
   }
   const prefix = `${vm.domain}-seed-`;
-  for (const vol of await listVolumes(vm.virsh)) {
+  for (const vol of known.volumes ?? (await listVolumes(vm.virsh))) {
     if (vol.startsWith(prefix) && vol !== name) await deleteVolume(vm.virsh, vol);
   }
   return name;
@@ -62,6 +68,9 @@ export async function ensureSeedVolume(vm: Vm, seed: SeedImage): Promise<string>
  * its temporary ISO, which holds the guest's private host key. We hold the VM
  * lock, so no other rum is using one.
  */
+const exists = (vm: Vm, known: PoolSurvey, name: string) =>
+  surveyedVolume(known, name, () => volumeExists(vm.virsh, name));
+
 async function removeStaleSeedFiles(stateDir: string): Promise<void> {
   for (const f of await readdir(stateDir)) {
     if (/^\.seed-\d+\.iso$/.test(f)) await rm(join(stateDir, f), { force: true });

@@ -11,14 +11,15 @@ import { phase } from "../events";
 import { checkPortsFree } from "../guest/forwards";
 import { sshTarget, vmKeys } from "../guest/session";
 import type { SshTarget } from "../guest/ssh-target";
-import { ensurePool } from "../host/pool";
+import { ensurePool, LOG_POOL, POOL } from "../host/pool";
+import { type PoolSurvey, surveyPools } from "../host/pool-survey";
 import { ensureImage } from "../image/ensure";
 import type { ProgressRenderer } from "../image/progress";
 import { log, step } from "../log";
 import { lockVm } from "../state/lock";
 import { ensureStateDir, readState, updateState } from "../state/vm-state";
 import { ensureBaseVolume } from "./base-volume";
-import { ensureConsoleLog } from "./console-log";
+import { consoleLogPools, ensureConsoleLog } from "./console-log";
 import { openVm, type Vm } from "./context";
 import { changedSettings, defineDomain } from "./define";
 import { describeSizeChange, growVolumes, sizeChanges, sizedVolumes } from "./disk-sizes";
@@ -162,27 +163,33 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
   await step(
     "preparing storage",
     async () => {
-      await phase("pool", () => ensurePool(vm.virsh));
+      const surveyed = await phase("pool", async () => {
+        const pools = await surveyPools(vm.virsh, [POOL, ...consoleLogPools(vm)]);
+        const known = pools.get(POOL) as PoolSurvey;
+        await ensurePool(vm.virsh, POOL, known);
+        return { known, logs: pools.get(LOG_POOL) };
+      });
+      const { known } = surveyed;
       const base = await phase(
         "base-volume",
-        () => ensureBaseVolume(vm.virsh, image),
+        () => ensureBaseVolume(vm.virsh, image, known),
         (volume) => ({ volume }),
       );
       await phase("volumes", async () => {
-        await ensureRootVolume(vm, {
-          volume: base,
-          format: image.format,
-          virtualSize: image.virtualSize,
-        });
-        await ensureDriveVolumes(vm);
+        await ensureRootVolume(
+          vm,
+          { volume: base, format: image.format, virtualSize: image.virtualSize },
+          known,
+        );
+        await ensureDriveVolumes(vm, known);
         await growVolumes(vm, resizes);
       });
       await phase(
         "seed-volume",
-        () => ensureSeedVolume(vm, seed),
+        () => ensureSeedVolume(vm, seed, known),
         () => ({ volume: seedVolume }),
       );
-      await ensureConsoleLog(vm);
+      await ensureConsoleLog(vm, surveyed.logs);
     },
     { phase: "storage" },
   );
