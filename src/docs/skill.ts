@@ -158,7 +158,7 @@ function conventionsSection(): string[] {
     "",
     "`rum up --json` and `rum restart --json` print JSON Lines instead, one event per line as it happens (parse each line on its own):",
     '`{"event":"phase-start","phase":P,"elapsedMs":N}`, `{"event":"phase-end","phase":P,"ok":true,"durationMs":N,...}` (details such as `address`),',
-    "for the phases `config`, `preflight`, `inspect`, `keys`, `seed`, `image`, `storage` (with `pool`, `base-volume`, `volumes`, `seed-volume` inside), `network`, `define`, `start`,",
+    "for the phases `config`, `preflight`, `inspect`, `keys`, `seed`, `image`, `storage` (with `survey`, `pool`, `base-volume`, `volumes`, `seed-volume` inside), `network`, `define`, `start`,",
     "`address`, `ssh-port`, `ssh-login`, `provision-system`, `cloud-init`, `provision-boot`, `forwards`, `watcher` (a running VM: `ssh-check`; `restart`: `down`).",
     'The last line is `{"event":"result","ok":true,"name","domain","address","unchanged","ssh":{"host","port","user","keyPath",...},"totalMs"}`',
     'or `{"event":"error","ok":false,"message","hint","exitCode"}`; rum then exits with that code.',

@@ -9,8 +9,8 @@ import type { Virsh } from "./virsh";
 const DEFAULT_TEMPLATE = "/usr/share/libvirt/networks/default.xml";
 
 /** Define `default` from libvirt's template if missing; start it if inactive. */
-export async function ensureDefaultNetwork(v: Virsh): Promise<void> {
-  let info = await v.lookup(["net-info", "default"]);
+export async function ensureDefaultNetwork(v: Virsh, known?: string | null): Promise<void> {
+  let info = known === undefined ? await v.lookup(["net-info", "default"]) : known;
   if (info === null) {
     if (v.uri.includes("+") || !existsSync(DEFAULT_TEMPLATE)) {
       throw new RumError(`libvirt network "default" does not exist at ${v.uri}`, {

@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "pathe";
+import { type PoolSurvey, surveyedVolume } from "../host/host-survey";
 import { createVolume, uploadVolume, volumeExists } from "../host/pool";
-import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import type { Virsh } from "../host/virsh";
 import { log, step } from "../log";
 import { lockVm } from "../state/lock";

@@ -9,8 +9,8 @@ import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "pathe";
 import { RumError } from "../errors";
+import { type PoolSurvey, surveyedVolume } from "../host/host-survey";
 import { ensurePool, LOG_POOL, LOG_POOL_DIR } from "../host/pool";
-import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import type { Vm } from "./context";
 
 const isSession = (vm: Vm) => vm.virsh.uri.endsWith("/session");

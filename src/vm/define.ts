@@ -25,8 +25,13 @@ export async function changedSettings(vm: Vm, spec: DomainSpec): Promise<string[
   return diffDomains(last, spec);
 }
 
-export async function defineDomain(vm: Vm, spec: DomainSpec): Promise<void> {
-  const uuid = (await vm.virsh.lookup(["domuuid", vm.domain]))?.trim();
+/** `existing`: the domain as rum up found it; a redefinition keeps its UUID. */
+export async function defineDomain(
+  vm: Vm,
+  spec: DomainSpec,
+  existing: { xml: string } | null,
+): Promise<void> {
+  const uuid = existing ? /<uuid>([^<]+)<\/uuid>/.exec(existing.xml)?.[1]?.trim() : undefined;
   const xml = domainXml(uuid ? { ...spec, uuid } : spec);
   const file = join(vm.stateDir, "domain.xml");
   await writeFile(file, xml, { mode: 0o600 });

@@ -16,7 +16,16 @@ import { log } from "../log";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
 
-export async function prepareNics(vm: Vm): Promise<void> {
+/** Whether a NIC is on libvirt's "default" network (rum up then makes sure it runs). */
+export function usesDefaultNetwork(vm: Vm): boolean {
+  return vm.nics.some((n) => "network" in n.source && n.source.network === "default");
+}
+
+/** `known`: `net-info` answers already asked (host-survey.ts), by network name. */
+export async function prepareNics(
+  vm: Vm,
+  known: ReadonlyMap<string, string | null> = new Map(),
+): Promise<void> {
   const created = new Set((await readState(vm.stateDir)).createdNetworks ?? []);
   for (const nic of vm.nics) {
     if ("bridge" in nic.source) {
@@ -25,7 +34,7 @@ export async function prepareNics(vm: Vm): Promise<void> {
     }
     const net = nic.source.network;
     if (net === "default") {
-      await ensureDefaultNetwork(vm.virsh);
+      await ensureDefaultNetwork(vm.virsh, known.get("default"));
       continue;
     }
     const addresses = vm.nics.flatMap((n) =>

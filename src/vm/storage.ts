@@ -6,8 +6,8 @@
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { parseSize } from "../config/size";
+import { type PoolSurvey, surveyedVolume } from "../host/host-survey";
 import { createVolume, deleteVolume, listVolumes, uploadVolume, volumeExists } from "../host/pool";
-import { type PoolSurvey, surveyedVolume } from "../host/pool-survey";
 import { readState, updateState } from "../state/vm-state";
 import type { Vm } from "./context";
 import type { SeedImage } from "./seed";

@@ -11,8 +11,8 @@ import { phase } from "../events";
 import { checkPortsFree } from "../guest/forwards";
 import { sshTarget, vmKeys } from "../guest/session";
 import type { SshTarget } from "../guest/ssh-target";
+import { type PoolSurvey, surveyHost } from "../host/host-survey";
 import { ensurePool, LOG_POOL, POOL } from "../host/pool";
-import { type PoolSurvey, surveyPools } from "../host/pool-survey";
 import { ensureImage } from "../image/ensure";
 import type { ProgressRenderer } from "../image/progress";
 import { log, step } from "../log";
@@ -27,7 +27,7 @@ import { domainSpec } from "./domain-spec";
 import { guestUserIds } from "./guest-ids";
 import { inspectVm } from "./inspect";
 import { resolveMounts } from "./mounts";
-import { prepareNics } from "./nics";
+import { prepareNics, usesDefaultNetwork } from "./nics";
 import { preflight } from "./preflight";
 import { waitUntilReady } from "./readiness";
 import { resetVm } from "./reset";
@@ -160,16 +160,17 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
       details: (r) => ({ path: r.path, source: r.source, format: r.format, sha256: r.sha256 }),
     },
   );
-  await step(
+  const host = await step(
     "preparing storage",
     async () => {
-      const surveyed = await phase("pool", async () => {
-        const pools = await surveyPools(vm.virsh, [POOL, ...consoleLogPools(vm)]);
-        const known = pools.get(POOL) as PoolSurvey;
-        await ensurePool(vm.virsh, POOL, known);
-        return { known, logs: pools.get(LOG_POOL) };
-      });
-      const { known } = surveyed;
+      const surveyed = await phase("survey", () =>
+        surveyHost(vm.virsh, {
+          pools: [POOL, ...consoleLogPools(vm)],
+          networks: usesDefaultNetwork(vm) ? ["default"] : [],
+        }),
+      );
+      const known = surveyed.pools.get(POOL) as PoolSurvey;
+      await phase("pool", () => ensurePool(vm.virsh, POOL, known));
       const base = await phase(
         "base-volume",
         () => ensureBaseVolume(vm.virsh, image, known),
@@ -189,15 +190,16 @@ async function upLocked(vm: Vm, opts: UpOptions): Promise<UpResult> {
         () => ensureSeedVolume(vm, seed, known),
         () => ({ volume: seedVolume }),
       );
-      await ensureConsoleLog(vm, surveyed.logs);
+      await ensureConsoleLog(vm, surveyed.pools.get(LOG_POOL));
+      return surveyed;
     },
     { phase: "storage" },
   );
-  await phase("network", () => prepareNics(vm));
+  await phase("network", () => prepareNics(vm, host.networks));
   if (!existing || (await changedSettings(vm, spec)).length > 0) {
     await step(
       existing ? "redefining domain (config changed)" : "defining domain",
-      () => defineDomain(vm, spec),
+      () => defineDomain(vm, spec, existing),
       { phase: "define", details: () => ({ redefined: Boolean(existing) }) },
     );
   }

@@ -22,6 +22,7 @@ const COLD_PHASES = [
   "seed",
   "image",
   "storage",
+  "survey",
   "pool",
   "base-volume",
   "volumes",

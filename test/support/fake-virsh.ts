@@ -10,8 +10,11 @@
  * $FAKE_VIRSH_STATE ("running"; `shutdown` makes it "in shutdown" for two
  * more `domstate` answers, then "shut off"; "paused" until `resume`;
  * "paused>running" reads paused once, then running, as libvirtd finishing a
- * cut-short start itself). Like virsh, each command's
- * output is written as soon as it has run.
+ * cut-short start itself). Storage pools are $FAKE_VIRSH_POOLS
+ * ("rum=running,rum-logs=busy,old=inactive"; busy: another upload holds it,
+ * so a refresh is refused) and networks $FAKE_VIRSH_NETS ("default=yes");
+ * without $FAKE_VIRSH_POOLS every `vol-list` lists the root disk. Like virsh,
+ * each command's output is written as soon as it has run.
  */
 import { appendFileSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 
@@ -46,6 +49,30 @@ function domstate(): string {
   const n = Number(left);
   writeFileSync(file, n > 0 ? `in shutdown:${n - 1}` : "shut off");
   return n > 0 ? "in shutdown" : "shut off";
+}
+
+/** "a=x,b=y" as a map. */
+function table(text: string | undefined): Map<string, string> {
+  return new Map(
+    (text ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
+}
+const pools = table(env.FAKE_VIRSH_POOLS);
+const nets = table(env.FAKE_VIRSH_NETS);
+
+/** Why a pool command fails ("" when it does not), as virsh 9.0 words it. */
+function poolError(verb: string, pool: string): string {
+  const state = pools.get(pool);
+  if (state === undefined)
+    return `error: failed to get pool '${pool}'\nerror: Storage pool not found: no storage pool with matching name '${pool}'\n`;
+  if (state === "inactive")
+    return `error: Failed to ${verb} pool ${pool}\nerror: Requested operation is not valid: storage pool '${pool}' is not active\n`;
+  if (state === "busy" && verb === "refresh")
+    return `error: Failed to refresh pool ${pool}\nerror: Requested operation is not valid: pool '${pool}' has asynchronous jobs running.\n`;
+  return "";
 }
 
 function answer(cmd: string[]): string | null {
@@ -101,8 +128,39 @@ function answer(cmd: string[]): string | null {
       }
       return `Name:           ${name}\nType:           file\nCapacity:       21474836480 bytes\nAllocation:     196608 bytes\n\n`;
     }
-    case "vol-list":
-      return ` ${domain}-root.qcow2   /var/lib/libvirt/images/rum/${domain}-root.qcow2\n`;
+    case "vol-list": {
+      const pool = args[args.indexOf("--pool") + 1] ?? "";
+      const failed = env.FAKE_VIRSH_POOLS === undefined ? "" : poolError("list volumes in", pool);
+      if (failed) {
+        err += failed;
+        return null;
+      }
+      return ` ${domain}-root.qcow2   /var/lib/libvirt/images/${pool}/${domain}-root.qcow2\n`;
+    }
+    case "pool-info": {
+      const state = pools.get(positional[0] ?? "");
+      if (state === undefined) {
+        err += poolError("info", positional[0] ?? "");
+        return null;
+      }
+      return `Name:           ${positional[0]}\nState:          ${state === "inactive" ? "inactive" : "running"}\n\n`;
+    }
+    case "pool-refresh": {
+      const failed = poolError("refresh", positional[0] ?? "");
+      if (failed) {
+        err += failed;
+        return null;
+      }
+      return `Pool ${positional[0]} refreshed\n\n`;
+    }
+    case "net-info": {
+      const active = nets.get(positional[0] ?? "");
+      if (active === undefined) {
+        err += `error: failed to get network '${positional[0]}'\nerror: Network not found: no network with matching name '${positional[0]}'\n`;
+        return null;
+      }
+      return `Name:           ${positional[0]}\nActive:         ${active}\n\n`;
+    }
     default:
       err += `error: fake virsh: unexpected command ${JSON.stringify(cmd)}\n`;
       return null;
