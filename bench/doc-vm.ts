@@ -167,7 +167,7 @@ export function vmSection(v: VmResult, from: Provenance): string {
       rumUnit: "round",
     })),
     {
-      what: "`rum down` ≤ 1.05× `virsh shutdown` + polled wait",
+      what: "`rum down` ≤ 1.05× `virsh shutdown` + polled wait (same guest, taking turns)",
       rum: v.stop.rum,
       baseline: v.stop.virsh,
       baselineName: "virsh",
@@ -263,12 +263,15 @@ What was slow in rum's guest, and what changed, is measured in docs/domain-ab.md
 | \`rum status\`, VM never created | ${msr(all(v, "statusMissing"))} | \`virsh domstate\` of a missing domain: ${msr(all(v, "virshDomstateMissing"))}${floorNote(all(v, "bunVirshMissing"), true)} |
 | no-op \`rum up -d\` | ${msr(all(v, "noopUp"))} | \`virsh domstate\` then ssh over the master, timed as one: ${msr(all(v, "noopBaseline"))} |
 ${w.length ? "" : "\nThe warm commands were not measured (see failures).\n"}
-## Graceful stop (ACPI, right after ready, every round)
+## Graceful stop (ACPI, every round)
+
+\`rum down\` and \`virsh shutdown\` take turns on rum's guest, each after a restart by \`rum up -d\`, ${v.stopExecs} \`rum exec -- true\` and 2 s idle, the first alternating by round: the same guest in the same state (bench/rum-vm.ts, \`pairedStops\`). The hand-typed guest's stop, right after its first ready, and vagrant's are for context.
 
 | contender | time to shut off |
 |---|---|
-| \`rum down\` | ${secs(v.stop.rum)} |
-| \`virsh shutdown\` + \`domstate\` polled every ${v.stopPollMs} ms (hand-typed guest: rum's definition) | ${secs(v.stop.virsh)} |
+| \`rum down\` (rum's guest) | ${secs(v.stop.rum)} |
+| \`virsh shutdown\` + \`domstate\` polled every ${v.stopPollMs} ms (rum's guest, taking turns with \`rum down\`) | ${secs(v.stop.virsh)} |
+| \`virsh shutdown\` + the same wait, hand-typed guest right after its ready | ${secs(v.stop.virshHandTyped)} |
 | \`vagrant halt\` | ${secs(v.stop.vagrant)} |
 
 ## Targets

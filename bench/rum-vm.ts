@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "pathe";
 import { controlPathFor } from "../src/guest/ssh-control-path";
-import { VIRSH } from "./lib/guest";
+import { shutdownAndWait, VIRSH } from "./lib/guest";
 import { must, type RunOptions, run } from "./lib/proc";
 import type { Contender } from "./peers/virsh";
 
@@ -157,6 +157,32 @@ export async function rumWarm(
 /** `rum down`, seconds. */
 export async function rumDown(p: RunOptions): Promise<number> {
   return (await must(rum("down"), p)).ms / 1000;
+}
+
+/** How many `rum exec -- true` each paired stop follows (as a user's session would). */
+export const STOP_EXECS = 15;
+
+/**
+ * `rum down` against `virsh shutdown` + polled wait on the same guest in the
+ * same state: each follows a restart by `rum up -d`, STOP_EXECS execs and 2 s
+ * idle; which goes first alternates by round. Seconds. (Compared on two
+ * guests, one after the warm runs and one right after its first ready, the
+ * stops differed by the guests' state, not by the tools.)
+ */
+export async function pairedStops(
+  p: RunOptions,
+  domain: string,
+  round: number,
+): Promise<{ rum: number; virsh: number }> {
+  await must(rum("down"), p);
+  const out = { rum: 0, virsh: 0 };
+  for (const who of round % 2 === 0 ? (["rum", "virsh"] as const) : (["virsh", "rum"] as const)) {
+    await must(rum("up", "-d"), p);
+    for (let i = 0; i < STOP_EXECS; i++) await must(rum("exec", "--", "true"), p);
+    await Bun.sleep(2000);
+    out[who] = who === "rum" ? await rumDown(p) : await shutdownAndWait(domain);
+  }
+  return out;
 }
 
 export async function rumDestroy(p: RunOptions): Promise<void> {

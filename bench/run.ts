@@ -31,9 +31,9 @@ const ok = (met: boolean) => (met ? "met" : "**missed**");
 // Read a kept VM result before the build, which empties dist/.
 const keptPath = process.env.BENCH_VM_JSON;
 const kept = keptPath ? ((await Bun.file(keptPath).json()) as VmResult) : null;
-if (kept && kept.schema !== 2) {
+if (kept && kept.schema !== 3) {
   console.error(
-    `${keptPath}: a VM result of an older bench (no rounds per contender); run the VM part again`,
+    `${keptPath}: a VM result of an older bench (its stops are not paired on one guest); run the VM part again`,
   );
   process.exit(1);
 }

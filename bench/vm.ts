@@ -25,13 +25,14 @@ import { type Captured, type Contender, captureRum, handTyped, IMAGES } from "./
 import { virtInstall } from "./peers/virt-install";
 import {
   type Phase,
+  pairedStops,
   rumCold,
   rumDestroy,
   rumDomain,
-  rumDown,
   rumProject,
   rumStateDir,
   rumWarm,
+  STOP_EXECS,
 } from "./rum-vm";
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -39,7 +40,7 @@ const warmRuns = Number(process.argv[3] ?? 15);
 const root = resolve(import.meta.dir, "..");
 
 const result: VmResult = {
-  schema: 2,
+  schema: 3,
   revision: (await run(["git", "-C", root, "rev-parse", "--short", "HEAD"])).stdout.trim(),
   date: new Date().toISOString(),
   rounds,
@@ -47,11 +48,12 @@ const result: VmResult = {
   warmRuns,
   pollMs: { ...POLL_MS },
   stopPollMs: STOP_POLL_MS,
+  stopExecs: STOP_EXECS,
   quietWaitLeft: [],
   contention: [],
   cold: { rum: [], handTyped: [], virtInstall: [], vagrant: [] },
   rumPhases: [],
-  stop: { rum: [], virsh: [], vagrant: [] },
+  stop: { rum: [], virsh: [], virshHandTyped: [], vagrant: [] },
   warm: [],
   vagrantWarm: { status: [], sshC: [] },
   errors: [],
@@ -148,8 +150,8 @@ try {
   let captured: Captured | undefined;
 
   const timed: Record<ContenderKey, unknown[][]> = {
-    rum: [result.cold.rum, result.rumPhases, result.warm, result.stop.rum],
-    handTyped: [result.cold.handTyped, result.stop.virsh],
+    rum: [result.cold.rum, result.rumPhases, result.warm, result.stop.rum, result.stop.virsh],
+    handTyped: [result.cold.handTyped, result.stop.virshHandTyped],
     virtInstall: [result.cold.virtInstall],
     vagrant: [
       result.cold.vagrant,
@@ -166,7 +168,9 @@ try {
       const domain = await rumDomain(rumP);
       captured ??= await captureRum(domain, rumStateDir(rumP, domain), join(work, "captured"));
       result.warm.push(await rumWarm(rumP, missing, warmRuns, floor));
-      result.stop.rum.push(await rumDown(rumP));
+      const stops = await pairedStops(rumP, domain, r);
+      result.stop.rum.push(stops.rum);
+      result.stop.virsh.push(stops.virsh);
       await rumDestroy(rumP);
     },
     handTyped: async (r, position) => {
@@ -179,7 +183,7 @@ try {
         position,
       );
       result.cold.handTyped.push(round);
-      result.stop.virsh.push(await shutdownAndWait(name));
+      result.stop.virshHandTyped.push(await shutdownAndWait(name));
     },
     virtInstall: async (r, position) => {
       const name = `rumbench-vi-${r}`;

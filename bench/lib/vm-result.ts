@@ -25,7 +25,7 @@ export type Round = {
 };
 
 export type VmResult = {
-  schema: 2;
+  schema: 3;
   /** rum's revision and the date this VM run was measured. */
   revision: string;
   date: string;
@@ -34,13 +34,20 @@ export type VmResult = {
   warmRuns: number;
   pollMs: { domain: number; lease: number; port: number; ssh: number };
   stopPollMs: number;
+  /** `rum exec -- true` runs before each paired stop (bench/rum-vm.ts, pairedStops). */
+  stopExecs: number;
   quietWaitLeft: string[];
   contention: string[];
   cold: Record<ContenderKey, Round[]>;
   /** rum's own phase times, per rum round, beside the poller's milestones. */
   rumPhases: Phase[][];
-  /** Graceful stops right after ready, seconds: rum down, virsh shutdown + wait, vagrant halt. */
-  stop: { rum: number[]; virsh: number[]; vagrant: number[] };
+  /**
+   * Graceful stops, seconds. `rum` and `virsh` (shutdown + polled wait) take turns on rum's
+   * guest, each after a restart by `rum up -d`, `stopExecs` `rum exec -- true` and 2 s idle,
+   * the first alternating by round: the same guest in the same state. `virshHandTyped`: the
+   * hand-typed guest right after its ready; `vagrant`: vagrant halt after its warm commands.
+   */
+  stop: { rum: number[]; virsh: number[]; virshHandTyped: number[]; vagrant: number[] };
   /** The warm commands, one entry per round, on rum's guest. */
   warm: Warm[];
   vagrantWarm: { status: number[]; sshC: number[] };
