@@ -38,6 +38,12 @@ test("caveats say what the numbers say: overlap computed, poll interval from the
   expect(rows[3]).toContain("within one poll interval (100 ms)");
 });
 
+test("rum's steps before its first wait are summed beside the hand-typed commands' return", () => {
+  expect(vmSection(v, {})).toContain(
+    "rum's steps up to its domain's start took 1.8 s (phases shown in tenths), the hand-typed baseline's commands returned after 1.9 s.",
+  );
+});
+
 test("a reused result is labelled with its own revision and date, never as this run", () => {
   const doc = vmSection(v, { reusedFrom: "dist/bench-vm.json" });
   expect(doc).toContain("**Reused result**");

@@ -134,6 +134,16 @@ function phaseMedians(runs: VmResult["rumPhases"]): string {
     .join("; ");
 }
 
+/** Seconds of rum's phases before its first wait (image, storage, define, start), median of rounds. */
+function beforeBoot(runs: VmResult["rumPhases"]): number {
+  return median(
+    runs.map((r) => {
+      const waits = r.findIndex((p) => p.phase.startsWith("waiting"));
+      return r.slice(0, waits < 0 ? r.length : waits).reduce((sum, p) => sum + p.seconds, 0);
+    }),
+  );
+}
+
 const perRound = (v: VmResult, k: keyof VmResult["warm"][number]) =>
   v.warm.map((w) => median(w[k]));
 const all = (v: VmResult, k: keyof VmResult["warm"][number]) => v.warm.flatMap((w) => w[k] ?? []);
@@ -246,7 +256,7 @@ ${quiet}${imported ? "\n**rum imported its base image inside a timed run** (a ph
 |---|---|---|---|---|---|---|---|
 ${(Object.keys(v.cold) as ContenderKey[]).map((k) => coldRow(k, v.cold[k])).join("\n")}
 
-Milestone columns are medians in seconds. rum's own phase times (medians, from its output, for context): ${phaseMedians(v.rumPhases) || "—"}.
+Milestone columns are medians in seconds. rum's own phase times (medians, from its output, for context): ${phaseMedians(v.rumPhases) || "—"}.${v.rumPhases.length && v.cold.handTyped.length ? ` rum's steps up to its domain's start took ${s1(beforeBoot(v.rumPhases))} s (phases shown in tenths), the hand-typed baseline's commands returned after ${s1(median(v.cold.handTyped.map((r) => r.returnedS)))} s.` : ""}
 
 ${stretchTable(v.cold)}
 
