@@ -25,7 +25,7 @@ export function poolDir(uri: string, pool = POOL): string {
 
 /**
  * Define, build and start the pool on first use; start it if it is inactive.
- * `known`: its `pool-info` and whether it was just refreshed (pool-survey.ts).
+ * `known`: its `pool-info` and whether it was just refreshed (host-survey.ts).
  */
 export async function ensurePool(
   v: Virsh,

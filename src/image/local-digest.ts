@@ -15,7 +15,8 @@ import { join } from "pathe";
 /** In the image cache; the dot keeps it out of `rum image list`. */
 export const DIGESTS_DIR = ".local-digests";
 
-function stampOf(path: string): string {
+/** The file's identity now; taken before hashing and passed to rememberDigest. */
+export function digestStamp(path: string): string {
   const s = statSync(path, { bigint: true });
   return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":");
 }
@@ -29,7 +30,7 @@ function memoPath(cacheDir: string, path: string): string {
 export function rememberedDigest(cacheDir: string, path: string): string | null {
   try {
     const memo = JSON.parse(readFileSync(memoPath(cacheDir, path), "utf8"));
-    return memo.path === path && memo.stamp === stampOf(path) && typeof memo.sha256 === "string"
+    return memo.path === path && memo.stamp === digestStamp(path) && typeof memo.sha256 === "string"
       ? memo.sha256
       : null;
   } catch {
@@ -52,9 +53,4 @@ export function rememberDigest(cacheDir: string, path: string, stamp: string, sh
   } catch {
     // hashing again next time is the whole cost
   }
-}
-
-/** The stamp to pass to rememberDigest, taken before hashing. */
-export function digestStamp(path: string): string {
-  return stampOf(path);
 }
