@@ -30,7 +30,10 @@ export function controlArgv(target: SshTarget, op: "check" | "exit"): string[] {
  * without an ssh process (`ssh -O check` costs a process start, a third of a
  * warm `rum status`): a live master accepts, a stale socket file refuses.
  */
-export function isMasterRunning(target: SshTarget, timeoutMs = 2000): Promise<boolean> {
+export function isMasterRunning(
+  target: Pick<SshTarget, "controlPath">,
+  timeoutMs = 2000,
+): Promise<boolean> {
   if (!existsSync(target.controlPath)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const socket = createConnection(target.controlPath);

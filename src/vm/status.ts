@@ -7,6 +7,7 @@ import { ensureForwards, type ForwardStatus, forwardStatus } from "../guest/forw
 import { keyPaths } from "../guest/keys";
 import { isMasterRunning } from "../guest/master";
 import { sshNic, sshTarget } from "../guest/session";
+import { controlPathFor } from "../guest/ssh-control-path";
 import { readState } from "../state/vm-state";
 import type { WatcherStatus } from "../watch/lifecycle";
 import { openVm } from "./context";
@@ -39,11 +40,15 @@ export async function status(
   opts: { connect?: string } = {},
 ): Promise<VmStatus> {
   const vm = openVm(loaded, opts.connect);
-  // Every libvirt question in one virsh process: its connection is the cost.
-  const [seen, state, snapshots] = await Promise.all([
+  const ports = loaded.config.ports;
+  // Every libvirt question in one virsh process: its start is most of the time,
+  // so what rum reads on this host is read meanwhile.
+  const [seen, state, snapshots, masterListening, recordedForwards] = await Promise.all([
     inspectVm(vm, { addresses: true, volumes: true }),
     readState(vm.stateDir),
     recordedSnapshots(vm.stateDir),
+    isMasterRunning({ controlPath: controlPathFor(vm.stateDir, vm.domain) }),
+    forwardStatus(vm.stateDir, ports),
   ]);
   const existing = seen.domain;
   const running = existing?.state === "running";
@@ -54,9 +59,8 @@ export async function status(
   const sshIp = running ? (interfaces.find((i) => i.mac === sshNic(vm).mac)?.ip ?? null) : null;
   // The key files named, not read: status only looks (and restarts forwarders over the master).
   const target = sshIp ? sshTarget(vm, keyPaths(vm.stateDir, vm.domain), sshIp) : null;
-  const master = target ? await isMasterRunning(target) : false;
-  const ports = loaded.config.ports;
-  let forwards = await forwardStatus(vm.stateDir, ports);
+  const master = target ? masterListening : false;
+  let forwards = recordedForwards;
   // Forwards live as long as the VM: one that died is restarted here too.
   if (target && ports.length > 0 && !forwards.running && state.firstBootDone) {
     forwards = await ensureForwards({ stateDir: vm.stateDir, target, ports }).catch(() => forwards);
