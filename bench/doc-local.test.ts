@@ -71,7 +71,7 @@ test("idle CPU: the watcher with its ssh sessions is judged; under 30 s idle giv
 });
 
 test("a reused result is labelled with its own revision and date", () => {
-  const doc = localSection(result(), { reusedFrom: "dist/bench-local.json" });
+  const doc = localSection(result(), { reusedFrom: "docs/benchmarks/local.json" });
   expect(doc).toContain("**Reused result**");
   expect(doc).toContain("rum at abc1234 on 2026-11-30 08:00 UTC");
   expect(localSection(result(), {})).toContain("Measured in this run, rum at abc1234");

@@ -45,7 +45,7 @@ test("rum's steps before its first wait are summed beside the hand-typed command
 });
 
 test("a reused result is labelled with its own revision and date, never as this run", () => {
-  const doc = vmSection(v, { reusedFrom: "dist/bench-vm.json" });
+  const doc = vmSection(v, { reusedFrom: "docs/benchmarks/vm.json" });
   expect(doc).toContain("**Reused result**");
   expect(doc).toContain("rum at abc1234 on 2026-11-29 22:10 UTC");
   expect(doc).not.toContain("Measured in this run");

@@ -6,6 +6,8 @@
  *   BENCH_ROUNDS=n            VM rounds (default 3; fewer give no verdicts)
  *   BENCH_VM_JSON=file        rewrite the doc from a kept VM result instead of booting
  *   BENCH_LOCAL_JSON=file     the same for the guest-local part (bench/guest-local.ts)
+ * Every part's raw result is kept in docs/benchmarks/ beside the doc, committed with
+ * it: each figure can be checked against the samples it came from.
  */
 import { cpus, totalmem } from "node:os";
 import { resolve } from "pathe";
@@ -18,6 +20,12 @@ import type { VmResult } from "./lib/vm-result";
 import type { Startup } from "./startup";
 
 const root = resolve(import.meta.dir, "..");
+const rawDir = resolve(root, "docs/benchmarks");
+
+async function keep<T>(name: string, result: T): Promise<T> {
+  await Bun.write(resolve(rawDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
 
 async function json<T>(argv: string[]): Promise<T> {
   const p = Bun.spawn(argv, { cwd: root, stdout: "pipe", stderr: "inherit" });
@@ -48,9 +56,12 @@ if (keptLocal && keptLocal.schema !== 1) {
 if ((await Bun.spawn(["bun", "build.ts"], { cwd: root, stdout: "inherit" }).exited) !== 0)
   process.exit(1);
 
-const startup = await json<Startup>(["bun", "bench/startup.ts", "40"]);
-const iso = await json<Iso>(["bun", "bench/iso.ts"]);
-const download = await json<Download>(["bun", "bench/download.ts", "1024", "3"]);
+const startup = await keep("startup", await json<Startup>(["bun", "bench/startup.ts", "40"]));
+const iso = await keep("iso", await json<Iso>(["bun", "bench/iso.ts"]));
+const download = await keep(
+  "download",
+  await json<Download>(["bun", "bench/download.ts", "1024", "3"]),
+);
 const canRunVms = Bun.spawnSync(["virsh", "-c", "qemu:///system", "version"]).exitCode === 0;
 // The peers are installed only where they can be run, and before any guest boots.
 if (
@@ -59,24 +70,22 @@ if (
   (await Bun.spawn(["sh", "bench/setup-peers.sh"], { cwd: root }).exited) !== 0
 )
   process.exit(1);
-// The VM part's raw result is kept in dist/ so the doc can be rewritten from it
-// without booting again: BENCH_VM_JSON=dist/bench-vm.json bun run bench.
-const vmJson = resolve(root, "dist/bench-vm.json");
+// The doc can be rewritten from a kept VM result without booting again:
+// BENCH_VM_JSON=docs/benchmarks/vm.json bun run bench.
 async function vmResult(): Promise<VmResult | null> {
-  if (kept) return kept;
+  if (kept) return keep("vm", kept);
   if (!canRunVms) return null;
-  const v = await json<VmResult>(["bun", "bench/vm.ts", process.env.BENCH_ROUNDS ?? "3", "15"]);
-  await Bun.write(vmJson, JSON.stringify(v, null, 2));
-  return v;
+  return keep(
+    "vm",
+    await json<VmResult>(["bun", "bench/vm.ts", process.env.BENCH_ROUNDS ?? "3", "15"]),
+  );
 }
 const vm = await vmResult();
 // After the VM part, on the same quiet host: one guest, its watcher and forwards.
 async function localResult(): Promise<LocalResult | null> {
-  if (keptLocal) return keptLocal;
+  if (keptLocal) return keep("local", keptLocal);
   if (!canRunVms) return null;
-  const l = await json<LocalResult>(["bun", "bench/guest-local.ts"]);
-  await Bun.write(resolve(root, "dist/bench-local.json"), JSON.stringify(l, null, 2));
-  return l;
+  return keep("local", await json<LocalResult>(["bun", "bench/guest-local.ts"]));
 }
 const local = await localResult();
 const size = Bun.file(resolve(root, "dist/rum")).size;
@@ -94,6 +103,7 @@ const doc = `# Benchmarks
 Written by \`bun run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}, rum at ${rev}.
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux.
 Figures are medians with min–max; every baseline is measured in the same run, taking turns with rum.
+Each part's raw samples are in docs/benchmarks/ (startup, iso, download, vm, local .json).
 
 | what | rum | baseline (same run) | target | |
 |---|---|---|---|---|
