@@ -4,8 +4,9 @@
  * Written atomically: `rum status` may read it while `rum up` writes it.
  * The inotify/auto-forward watcher (src/watch) is kept the same way, as `watch`.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "pathe";
+import { writeJsonAtomic } from "../util/atomic-write";
 import type { PortForward } from "./forward-argv";
 
 export interface ForwarderRecord {
@@ -50,9 +51,7 @@ export async function writeRecord(
   record: ForwarderRecord,
   name: RecordName = "forwards",
 ): Promise<void> {
-  const tmp = join(stateDir, `.${name}.json.${process.pid}`);
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, recordPath(stateDir, name));
+  await writeJsonAtomic(recordPath(stateDir, name), record);
 }
 
 export async function removeRecord(stateDir: string, name: RecordName = "forwards"): Promise<void> {

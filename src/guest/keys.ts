@@ -4,10 +4,11 @@
  * - a guest host key pair (`host_ed25519`) that the seed installs as the guest's sshd host key,
  *   so the host key is known before the guest ever answers and every ssh call can pin it.
  */
-import { chmod, lstat, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, join, resolve } from "pathe";
 import { RumError } from "../errors";
 import { run } from "../host/proc";
+import { writeFileAtomic } from "../util/atomic-write";
 
 export interface VmKeys {
   /** Path of the client private key (for `ssh -i`). */
@@ -129,12 +130,5 @@ async function pinHostKey(path: string, line: string): Promise<void> {
     lstat(path).catch(() => null),
   ]);
   if (text === line && info?.isFile() && (info.mode & 0o777) === 0o600) return;
-  await writeAtomic(path, line, 0o600);
-}
-
-async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, path);
+  await writeFileAtomic(path, line);
 }

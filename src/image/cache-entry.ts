@@ -3,7 +3,7 @@
  * The final file only ever appears (by rename) after verification; the sidecar
  * records what was verified so a later run can reuse the file without hashing.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "pathe";
 import { urlFileName } from "./checksum";
 
@@ -72,13 +72,6 @@ export async function readSidecar(path: string): Promise<Sidecar | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Write-then-rename so a reader never sees half a sidecar. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
 }
 
 /**

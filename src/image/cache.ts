@@ -35,10 +35,13 @@ export function imageCacheDir(env: Record<string, string | undefined> = process.
 const isAux = (f: string) =>
   Object.values(SUFFIXES).some((s) => f.endsWith(s)) || f.endsWith(".tmp");
 
-/** The cache's entries; dot-files are rum's own bookkeeping (local-digest.ts), not images. */
+/**
+ * The cache's entries; dot-files are rum's own bookkeeping (local-digest.ts), not
+ * images, but a hidden `.tmp` is a write cut short (util/atomic-write.ts): clear removes it.
+ */
 async function names(cacheDir: string): Promise<string[]> {
   try {
-    return (await readdir(cacheDir)).filter((f) => !f.startsWith("."));
+    return (await readdir(cacheDir)).filter((f) => !f.startsWith(".") || f.endsWith(".tmp"));
   } catch {
     return [];
   }

@@ -8,9 +8,11 @@
  * from the new offset; ofetch's error mapping and same-request retries would
  * have to be switched off, leaving nothing it adds.
  */
+
 import { RumError } from "../errors";
+import { writeJsonAtomic } from "../util/atomic-write";
 import { version } from "../version";
-import { type CachePaths, readPartMeta, validatorOf, writeJsonAtomic } from "./cache-entry";
+import { type CachePaths, readPartMeta, validatorOf } from "./cache-entry";
 import { httpError, Interrupted, networkError } from "./http-errors";
 import { fileSize, type PartHash, PartWriter } from "./part-file";
 import { formatBytes } from "./progress";
@@ -98,7 +100,7 @@ async function transfer(
     const length = Number(res.headers.get("content-length") ?? Number.NaN);
     total = Number.isFinite(length) ? length : undefined;
     const validator = validatorOf(res.headers);
-    await writeJsonAtomic(paths.partMeta, { url, validator }).catch(() => undefined);
+    await writeJsonAtomic(paths.partMeta, { url, validator }, 0o644).catch(() => undefined);
   } else {
     await res.body?.cancel();
     throw httpError(res, url);

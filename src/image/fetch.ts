@@ -4,16 +4,12 @@
  * in `<final>.part`, are hashed as they are written, checked against the
  * pinned digest or the distribution's checksum list, and only then renamed.
  */
+
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { RumError } from "../errors";
 import { takeLock } from "../state/lock";
-import {
-  type CachePaths,
-  cachePaths,
-  readSidecar,
-  type Sidecar,
-  writeJsonAtomic,
-} from "./cache-entry";
+import { writeJsonAtomic } from "../util/atomic-write";
+import { type CachePaths, cachePaths, readSidecar, type Sidecar } from "./cache-entry";
 import { fetchExpectedDigest } from "./checksum";
 import { downloadAttempt } from "./download";
 import { Interrupted } from "./http-errors";
@@ -91,7 +87,7 @@ export async function fetchImage(
       downloadedAt: new Date().toISOString(),
       verifiedBy: !expected ? "none" : pinned ? "sha256" : "checksum-list",
     };
-    await writeJsonAtomic(paths.sidecar, sidecar);
+    await writeJsonAtomic(paths.sidecar, sidecar, 0o644);
     if (!expected) {
       opts.onNote?.(
         `no published checksum is known for ${src.url}; pin \`[image] sha256 = "${digests.sha256}"\` to detect changes`,

@@ -3,8 +3,8 @@
  * Written atomically so a Ctrl-C never leaves a half-written file.
  */
 import { readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
 import { join } from "pathe";
+import { writeJsonAtomic } from "../util/atomic-write";
 import { privateDir } from "./private-files";
 
 export interface VmState {
@@ -39,11 +39,8 @@ export async function readState(dir: string): Promise<VmState> {
   }
 }
 
-export async function writeState(dir: string, state: VmState): Promise<void> {
-  const tmp = join(dir, `.state.json.${process.pid}`);
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, join(dir, "state.json"));
-}
+export const writeState = (dir: string, state: VmState) =>
+  writeJsonAtomic(join(dir, "state.json"), state);
 
 export async function updateState(dir: string, patch: Partial<VmState>): Promise<VmState> {
   const next = { ...(await readState(dir)), ...patch };

@@ -2,10 +2,11 @@
  * Defining the domain, and remembering the spec it was defined from so a later
  * `rum up` can say exactly which settings changed.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "pathe";
 import { diffDomains, domainXml } from "../domain/index";
 import type { DomainSpec } from "../domain/spec";
+import { writeJsonAtomic } from "../util/atomic-write";
 import type { Vm } from "./context";
 
 const SPEC_FILE = "domain-spec.json";
@@ -36,9 +37,7 @@ export async function defineDomain(
   const file = join(vm.stateDir, "domain.xml");
   await writeFile(file, xml, { mode: 0o600 });
   await vm.virsh.run(["define", file]);
-  const tmp = join(vm.stateDir, `.${SPEC_FILE}.${process.pid}`);
-  await writeFile(tmp, JSON.stringify(spec, null, 2), { mode: 0o600 });
-  await rename(tmp, join(vm.stateDir, SPEC_FILE));
+  await writeJsonAtomic(join(vm.stateDir, SPEC_FILE), spec);
 }
 
 export async function forgetSpec(vm: Vm): Promise<void> {

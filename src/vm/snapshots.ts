@@ -8,13 +8,14 @@
  * for libvirt-group users and remote hosts. A snapshot also keeps whether
  * first-boot provisioning had run, which goes back with the disks.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "pathe";
 import type { LoadedConfig } from "../config/load";
 import { RumError, UsageError } from "../errors";
 import { deleteVolume, listVolumes, POOL, refreshPool, volumeExists } from "../host/pool";
 import { lockVm } from "../state/lock";
 import { ensureStateDir, readState, updateState } from "../state/vm-state";
+import { writeJsonAtomic } from "../util/atomic-write";
 import { openVm, type Vm } from "./context";
 import { ownedDomain } from "./ownership";
 
@@ -41,11 +42,7 @@ export async function recordedSnapshots(stateDir: string): Promise<Snapshot[]> {
 
 const readSnapshots = (vm: Vm) => recordedSnapshots(vm.stateDir);
 
-async function writeSnapshots(vm: Vm, list: Snapshot[]): Promise<void> {
-  const tmp = join(vm.stateDir, `.${FILE}.${process.pid}`);
-  await writeFile(tmp, `${JSON.stringify(list, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, join(vm.stateDir, FILE));
-}
+const writeSnapshots = (vm: Vm, list: Snapshot[]) => writeJsonAtomic(join(vm.stateDir, FILE), list);
 
 function find(list: Snapshot[], name: string, vmName: string): Snapshot {
   const s = list.find((x) => x.name === name);

@@ -9,9 +9,10 @@
 import { sshArgv } from "../guest/ssh-argv";
 import type { SshTarget } from "../guest/ssh-target";
 import { run } from "../host/proc";
+import { writeJsonAtomic } from "../util/atomic-write";
 import { diffPorts, parseListeners, wantedPorts } from "./listeners";
 import { note } from "./note";
-import { type AutoForward, autoForwardsPath, readAutoForwards, writeJson } from "./spec";
+import { type AutoForward, autoForwardsPath, readAutoForwards } from "./spec";
 
 const spec = (port: number) => `127.0.0.1:${port}:127.0.0.1:${port}`;
 
@@ -102,7 +103,7 @@ export class AutoForwarder {
     const text = JSON.stringify(list);
     if (text === this.written) return;
     this.written = text;
-    await writeJson(autoForwardsPath(this.stateDir), list);
+    await writeJsonAtomic(autoForwardsPath(this.stateDir), list);
   }
 }
 

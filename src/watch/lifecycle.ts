@@ -10,8 +10,9 @@ import { dirname } from "pathe";
 import { forwarderHash } from "../guest/forward-argv";
 import { runsArgv, stopProcess } from "../guest/forward-proc";
 import { readRecord, removeRecord, writeRecord } from "../guest/forward-record";
+import { writeJsonAtomic } from "../util/atomic-write";
 import { rumCommandArgv } from "./self";
-import { readyPath, specPath, type WatchSpec, watchLogPath, writeJson } from "./spec";
+import { readyPath, specPath, type WatchSpec, watchLogPath } from "./spec";
 
 export interface WatcherStatus {
   running: boolean;
@@ -50,7 +51,7 @@ export async function ensureWatcher(opts: {
     return { ...(await watcherStatus(stateDir)), started: false };
   }
   await stopWatcher(stateDir);
-  await writeJson(specPath(stateDir), spec);
+  await writeJsonAtomic(specPath(stateDir), spec);
   const fd = await openLog(watchLogPath(stateDir));
   const child = (() => {
     try {

@@ -4,7 +4,7 @@
  * names the watcher, so a new config replaces it) and auto-forwards.json (the
  * listeners it forwards, written by the watcher, read by `rum status`).
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "pathe";
 import type { SshTarget } from "../guest/ssh-target";
 
@@ -43,12 +43,6 @@ export const watchLogPath = (stateDir: string) => join(stateDir, "logs", "watch.
 
 export async function readSpec(stateDir: string): Promise<WatchSpec> {
   return JSON.parse(await readFile(specPath(stateDir), "utf8")) as WatchSpec;
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
 }
 
 export async function readAutoForwards(stateDir: string): Promise<AutoForward[]> {
