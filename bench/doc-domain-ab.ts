@@ -50,7 +50,8 @@ returned). Variants: **rum** as is (its \`auto\` CPU at that revision: \`maximum
 x86-64-v2 without AVX); **no-hpet** only the clock (virt-install's timers: no HPET, so the
 guest's clocksource is acpi_pm); **dmi-nocloud** adds only virt-install's SMBIOS serial
 \`ds=nocloud\` (cloud-init then runs its init modules before networking); and
-**virt-install-like** all three. Medians with min–max; each boot's 1-minute host load
+**virt-install-like** all three; **no-usb** turns off the USB controller libvirt adds
+unasked, **headless** that and the memory balloon (rum's domain since run 4). Medians with min–max; each boot's 1-minute host load
 (2 cores) beside it: above ~1, other work was taking CPU from the emulated guest.
 
 ${runs.map((r, i) => section(r, i + 1)).join("\n")}

@@ -41,6 +41,15 @@ const addDmi = (x: string) =>
     )
     .replace("</os>", "<smbios mode='sysinfo'/></os>");
 
+// Devices a headless guest never uses: the USB controller libvirt adds unasked,
+// the memory balloon. (`<ps2 state='off'/>` is refused here: "unexpected feature".)
+const noUsb = (x: string) =>
+  x
+    .replace(/<controller type='usb'[^>]*\/>|<controller type='usb'[\s\S]*?<\/controller>/g, "")
+    .replace("<devices>", "<devices><controller type='usb' model='none'/>");
+const noBalloon = (x: string) =>
+  x.replace(/<memballoon[^>]*\/>|<memballoon[\s\S]*?<\/memballoon>/, "<memballoon model='none'/>");
+
 /** Each variant is rum's XML with one change, or all of virt-install's. */
 const VARIANTS: Record<string, (xml: string) => string> = {
   rum: (x) => x,
@@ -50,6 +59,8 @@ const VARIANTS: Record<string, (xml: string) => string> = {
   "no-hpet": replaceClock,
   "dmi-nocloud": addDmi,
   "virt-install-like": (x) => addDmi(replaceClock(replaceCpu(x))),
+  "no-usb": noUsb,
+  headless: (x) => noBalloon(noUsb(x)),
 };
 
 const rounds = Number(process.argv[2] ?? 3);

@@ -186,14 +186,15 @@ describe("domainXml content", () => {
     expect(full.mounts.map(hostEnforcesReadonly)).toEqual([false, false, true]);
   });
 
-  test("serial log, console, guest agent, rng, balloon", () => {
+  test("serial log, console, guest agent, rng; no USB, no balloon", () => {
     expect(xpath(xml, "/domain/devices/serial/log/@file")).toBe("/var/lib/rum/dev/serial.log");
     expect(xpath(xml, "/domain/devices/serial/log/@append")).toBe("on");
     expect(count(domainXml(minimal), "/domain/devices/serial/log")).toBe(0);
     expect(xpath(xml, "/domain/devices/console/target/@type")).toBe("serial");
     expect(xpath(xml, "/domain/devices/channel/target/@name")).toBe("org.qemu.guest_agent.0");
     expect(xpath(xml, "/domain/devices/rng/backend")).toBe("/dev/urandom");
-    expect(xpath(xml, "/domain/devices/memballoon/@model")).toBe("virtio");
+    expect(xpath(xml, "/domain/devices/memballoon/@model")).toBe("none");
+    expect(xpath(xml, "/domain/devices/controller[@type='usb']/@model")).toBe("none");
   });
 });
 
@@ -252,8 +253,9 @@ describe("domainXml for an aarch64 guest", () => {
     expect(xpath(xml, "/domain/devices/disk[@device='cdrom']/target/@bus")).toBe("scsi");
     expect(xpath(xml, "/domain/devices/controller[@type='scsi']/@model")).toBe("virtio-scsi");
     expect(count(xml, "//target[@bus='sata' or @bus='ide']")).toBe(0);
-    expect(count(domainXml(full), "/domain/devices/controller")).toBe(0);
-    // Every other disk, NIC, balloon and rng is virtio, as on x86_64.
+    // On x86_64 the only controller rum names is the USB one it turns off.
+    expect(count(domainXml(full), "/domain/devices/controller[@type!='usb']")).toBe(0);
+    // Every other disk, NIC and rng is virtio, as on x86_64.
     expect(count(xml, "/domain/devices/disk[@device='disk']/target[@bus!='virtio']")).toBe(0);
     expect(count(xml, "/domain/devices/interface/model[@type!='virtio']")).toBe(0);
   });
