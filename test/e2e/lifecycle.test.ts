@@ -270,8 +270,8 @@ describe.skipIf(!ready)("a guest's whole life through rum", () => {
     expect(r.stderr).toMatch(/host key|IDENTIFICATION HAS CHANGED/i);
   });
 
-  test("destroy leaves no domain, volume or state", async () => {
-    const r = await rum("destroy", "--yes");
+  test("destroy -f (as `vagrant destroy -f` users type it) leaves no domain, volume or state", async () => {
+    const r = await rum("destroy", "-f");
     expect(r.code).toBe(0);
     expect(bed.domains()).toEqual([]);
     expect(bed.volumes().filter((v) => v.startsWith("rum-life-"))).toEqual([]);

@@ -332,9 +332,9 @@ command = "${PROJECT}/ssh-wrap"
     expect(JSON.parse((await rum("status", "--json")).stdout).state).toBe("shut off");
   });
 
-  test("rum destroy --yes && rum up -d, twice in a row, with the old leases still there", async () => {
-    for (let round = 0; round < 2; round++) {
-      expect((await rum("destroy", "--yes")).code).toBe(0);
+  test("rum destroy --yes (then --force) && rum up -d, twice in a row, with the old leases still there", async () => {
+    for (const yes of ["--yes", "--force"]) {
+      expect((await rum("destroy", yes)).code).toBe(0);
       await upWithinNormalTime();
     }
     const status = JSON.parse((await rum("status", "--json")).stdout);
