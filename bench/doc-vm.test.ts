@@ -38,6 +38,22 @@ test("caveats say what the numbers say: overlap computed, poll interval from the
   expect(rows[3]).toContain("within one poll interval (100 ms)");
 });
 
+test("cold and stop rows compare rum with the baseline round by round", () => {
+  const rows = targets(vmSection(v, {}));
+  // Fixture rounds: rum 118.04/120.01/119.02 s against hand-typed 117/118.2/116.1 s.
+  expect(rows[0]).toContain(
+    "paired by round: rum ahead in 0 of 3, rum ÷ hand-typed 1.02× (1.01–1.03×)",
+  );
+  // Stops 6.11/6.23/6.04 against virsh 6.02/5.91/6.13: rum first only in the last.
+  expect(rows[3]).toContain("paired by round: rum ahead in 1 of 3, rum ÷ virsh 1.01× (0.99–1.05×)");
+  // A round without the other's boot of the same round has no pair; warm rows are
+  // medians of many runs, unpaired.
+  const lost = structuredClone(v);
+  lost.cold.handTyped = lost.cold.handTyped.map((r) => (r.round === 1 ? { ...r, round: 7 } : r));
+  expect(targets(vmSection(lost, {}))[0]).toContain("rum ahead in 0 of 2");
+  expect(rows[4]).not.toContain("paired by round");
+});
+
 test("rum's steps before its first wait are summed beside the hand-typed commands' return", () => {
   expect(vmSection(v, {})).toContain(
     "rum's steps up to its domain's start took 1.8 s (phases shown in tenths), the hand-typed baseline's commands returned after 1.9 s.",

@@ -47,7 +47,25 @@ type Row = {
   resolutionS?: number;
   /** What one of rum's numbers is: a round, or a round's median of warm runs. */
   rumUnit: string;
+  /** rum's and the baseline's figure of the same round, where both have one. */
+  pairs?: [number, number][];
 };
+
+/** Rounds in which both booted, as [rum, other]; a failed round has no pair. */
+function roundPairs(rum: Round[], other: Round[]): [number, number][] {
+  return rum.flatMap((r) => {
+    const o = other.find((x) => x.round === r.round);
+    return o ? [[r.readyS, o.readyS] as [number, number]] : [];
+  });
+}
+
+/** Taking turns within a round cancels what drifts between rounds (host, page cache). */
+function pairedCaveat(pairs: [number, number][], name: string): string {
+  const ratios = pairs.map(([a, b]) => a / b);
+  const ahead = pairs.filter(([a, b]) => a < b).length;
+  const r = spread(ratios);
+  return `paired by round: rum ahead in ${ahead} of ${pairs.length}, rum ÷ ${name} ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}×)`;
+}
 
 /** The caveats of a verdict, from its numbers only; printed for a hit as for a miss. */
 function caveats(row: Row, v: Verdict): string[] {
@@ -78,6 +96,7 @@ function caveats(row: Row, v: Verdict): string[] {
         `the margin (${(marginS * 1000).toFixed(0)} ms) is within one poll interval (${(row.resolutionS * 1000).toFixed(0)} ms): polling alone could flip it`,
       );
   }
+  if (row.pairs?.length) out.push(pairedCaveat(row.pairs, row.baselineName));
   out.push(`n = ${r.n} for rum, ${b.n} for the baseline`);
   return out;
 }
@@ -175,6 +194,7 @@ export function vmSection(v: VmResult, from: Provenance): string {
       show: sec,
       resolutionS: res,
       rumUnit: "round",
+      pairs: roundPairs(v.cold.rum, v.cold[k]),
     })),
     {
       what: "`rum down` ≤ 1.05× `virsh shutdown` + polled wait (same guest, taking turns)",
@@ -185,6 +205,11 @@ export function vmSection(v: VmResult, from: Provenance): string {
       show: sec,
       resolutionS: v.stopPollMs / 1000,
       rumUnit: "round",
+      // pairedStops: one rum down and one virsh shutdown per round, on one guest.
+      pairs: v.stop.rum.flatMap((x, i) => {
+        const y = v.stop.virsh[i];
+        return y === undefined ? [] : [[x, y] as [number, number]];
+      }),
     },
     {
       what: "warm `rum exec -- true` ≤ 1.3× ssh over the master",
