@@ -287,7 +287,7 @@ ${stretchTable(v.cold)}
 
 ${[gapSentence(v.cold.rum, v.cold.handTyped, "hand-typed"), gapSentence(v.cold.rum, v.cold.virtInstall, "virt-install"), gapSentence(v.cold.rum, v.cold.vagrant, "vagrant-libvirt")].filter(Boolean).join("\n")}
 
-What was slow in rum's guest, and what changed, is measured in docs/domain-ab.md: under TCG the guest CPU decides most of a boot (\`maximum\` offered AVX2 and the rest, an Intel model turned on the kernel's Meltdown page-table isolation); rum's \`auto\` is now \`qemu64-v2\`. Devices a headless guest never uses cost it time too: without the USB controller libvirt adds and the memory balloon, a guest was ready about 1.6 s sooner in every round (run 4), so rum's domain has neither. rum also waits for cloud-init with a shell loop on its result file instead of a second Python process in the guest (src/guest/cloud-init-wait.ts).
+What was slow in rum's guest, and what changed, is measured in docs/domain-ab.md: under TCG the guest CPU decides most of a boot (\`maximum\` offered AVX2 and the rest, an Intel model turned on the kernel's Meltdown page-table isolation); rum's \`auto\` is now \`qemu64-v2\`. Devices a headless guest never uses cost it time too: without the USB controller libvirt adds and the memory balloon, a guest was ready sooner in every round of run 4 (by 0.1–1.9 s, 1.6 s between medians), so rum's domain has neither. rum also waits for cloud-init with a shell loop on its result file instead of a second Python process in the guest (src/guest/cloud-init-wait.ts).
 
 ## On a running guest (${v.warmRuns} runs each per round, taken in turn, on rum's guest)
 

@@ -73,8 +73,8 @@ function mount(m: MountSpec): XmlElement {
 /**
  * Serial console (logged), the guest agent channel and entropy; no graphics.
  * No USB controller and no balloon, which libvirt would otherwise add: a headless
- * guest uses neither, and without their drivers a TCG guest was ready 1.6 s
- * sooner in every round (docs/domain-ab.md, run 4).
+ * guest uses neither, and without their drivers a TCG guest was ready sooner in
+ * every round (docs/domain-ab.md, run 4: 1.6 s between medians).
  */
 function consoleAndMisc(spec: DomainSpec): XmlElement[] {
   const log = spec.serialLogPath;

@@ -8,7 +8,6 @@
  * from the new offset; ofetch's error mapping and same-request retries would
  * have to be switched off, leaving nothing it adds.
  */
-
 import { RumError } from "../errors";
 import { writeJsonAtomic } from "../util/atomic-write";
 import { version } from "../version";

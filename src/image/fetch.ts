@@ -4,7 +4,6 @@
  * in `<final>.part`, are hashed as they are written, checked against the
  * pinned digest or the distribution's checksum list, and only then renamed.
  */
-
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { RumError } from "../errors";
 import { takeLock } from "../state/lock";
