@@ -114,6 +114,6 @@ async function hashLocalImage(path: string, cacheDir: string, signal?: AbortSign
     hasher.update(chunk);
   }
   const sha256 = hasher.digest("hex");
-  rememberDigest(cacheDir, path, stamp, sha256);
+  await rememberDigest(cacheDir, path, stamp, sha256);
   return sha256;
 }

@@ -9,8 +9,10 @@
  * nanoseconds: a write, a replacement (a new inode) or a touch changes the
  * stamp and the file is hashed again, and no user can set a ctime back.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join } from "pathe";
+import { writeJsonAtomic } from "../util/atomic-write";
 
 /** In the image cache; the dot keeps it out of `rum image list`. */
 export const DIGESTS_DIR = ".local-digests";
@@ -43,13 +45,15 @@ export function rememberedDigest(cacheDir: string, path: string): string | null 
  * during the hash then leaves a stamp that no longer matches). Best effort:
  * a cache that can't be written only means hashing again next time.
  */
-export function rememberDigest(cacheDir: string, path: string, stamp: string, sha256: string) {
+export async function rememberDigest(
+  cacheDir: string,
+  path: string,
+  stamp: string,
+  sha256: string,
+): Promise<void> {
   try {
-    const file = memoPath(cacheDir, path);
-    mkdirSync(join(cacheDir, DIGESTS_DIR), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ path, stamp, sha256 }));
-    renameSync(tmp, file);
+    await mkdir(join(cacheDir, DIGESTS_DIR), { recursive: true });
+    await writeJsonAtomic(memoPath(cacheDir, path), { path, stamp, sha256 }, 0o644);
   } catch {
     // hashing again next time is the whole cost
   }
